@@ -1,0 +1,64 @@
+"""The application factory: one Flask app wiring the kernel's web surfaces.
+
+``gunicorn "core.app:create_app()"`` runs it in production; every worker
+builds the same app from the same database, so they agree on which modules
+are on without talking to each other.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from core.config import Settings
+from core.kernel import Kernel
+from core.web.auth import init_login
+from core.web.errors import init_errors
+from core.web.gating import EndpointOwners, init_gating
+from core.web.i18n import init_babel
+
+
+def create_app(settings: Settings | None = None, kernel: Kernel | None = None, **overrides) -> Flask:
+    if kernel is None:
+        settings = settings or Settings.from_env(**overrides)
+        kernel = Kernel(settings)
+    settings = kernel.settings
+    app = Flask("core", instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.update(settings.extra)
+    app.extensions["huiwu"] = kernel
+    owners = EndpointOwners()
+    app.extensions["huiwu.owners"] = owners
+
+    init_babel(app, kernel)
+    csrf = CSRFProtect(app)
+    app.extensions["huiwu.csrf"] = csrf
+    init_login(app, kernel)
+    init_gating(app, kernel, owners)
+    init_errors(app, kernel)
+
+    from core.web import views as web_views
+    from core.admin.setup import init_admin
+    from core.api.setup import init_api
+    from core.portal.setup import init_portal
+    from core.notify.setup import init_notify
+    from core.services.setup import init_services
+
+    web_views.init_views(app, kernel)
+    init_services(app, kernel)
+    init_notify(app, kernel)
+    init_admin(app, kernel, owners)
+    init_api(app, kernel, owners, csrf)
+    init_portal(app, kernel, owners)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        kernel.session.remove()
+
+    return app

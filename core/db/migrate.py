@@ -1,0 +1,116 @@
+"""One Alembic branch per plugin, labelled with the plugin's name.
+
+The kernel's branch is ``core``; a plugin keeps its revisions in
+``<package>/migrations/versions`` and its first revision carries
+``branch_labels = ("<plugin>",)`` and ``depends_on`` the heads it needs.
+Enabling a plugin upgrades its branch only.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.runtime.migration import MigrationContext
+
+from core.db.base import metadata
+
+HERE = Path(__file__).parent
+CORE_VERSIONS = HERE.parent / "migrations" / "versions"
+
+
+def version_dirs(registry) -> dict[str, Path]:
+    dirs = {"core": CORE_VERSIONS}
+    for plugin in registry.loaded:
+        path = plugin.path / "migrations" / "versions" if plugin.path else None
+        if path and path.is_dir():
+            dirs[plugin.name] = path
+    return dirs
+
+
+def _config(registry, connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE / "alembic"))
+    cfg.set_main_option("version_locations", " ".join(str(p) for p in version_dirs(registry).values()))
+    cfg.set_main_option("path_separator", "space")
+    cfg.attributes["connection"] = connection
+    cfg.attributes["metadata"] = metadata
+    return cfg
+
+
+def upgrade(engine, registry, branch: str = "heads") -> None:
+    """Upgrade ``branch`` (a plugin name, ``core``, or ``heads`` for everything enabled-able)."""
+    target = "heads" if branch == "heads" else f"{branch}@head"
+    if branch != "heads" and branch not in version_dirs(registry):
+        return  # a plugin without tables
+    with engine.begin() as conn:
+        command.upgrade(_config(registry, conn), target)
+
+
+def upgrade_on(connection, registry, branch: str) -> None:
+    """Upgrade inside a transaction the caller holds (enabling a plugin is all-or-nothing)."""
+    if branch not in version_dirs(registry):
+        return
+    command.upgrade(_config(registry, connection), f"{branch}@head")
+
+
+def current_heads(engine, registry) -> set[str]:
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"version_table": "core_alembic_version"})
+        return set(ctx.get_current_heads())
+
+
+def describe(engine, registry) -> list[tuple[str, str | None, str | None]]:
+    """(branch, revision applied, head available) per branch."""
+    script = ScriptDirectory.from_config(_config(registry))
+    applied = current_heads(engine, registry)
+    rows = []
+    for branch in version_dirs(registry):
+        head = script.get_revision(f"{branch}@head").revision
+        mine = {r for r in applied if branch in _branches_of(script, r)}
+        rows.append((branch, ", ".join(sorted(mine)) or None, head))
+    return rows
+
+
+def _branches_of(script, rev_id) -> set[str]:
+    rev = script.get_revision(rev_id)
+    labels = set()
+    while rev is not None:
+        labels |= set(rev.branch_labels or ())
+        rev = script.get_revision(rev.down_revision) if rev.down_revision else None
+    return labels
+
+
+def revision(engine, registry, branch: str, message: str, tables_prefix: str | None = None) -> None:
+    """Autogenerate a revision for ``branch`` from the difference between models and database."""
+    dirs = version_dirs(registry)
+    prefix = tables_prefix or ("core_" if branch == "core" else f"{branch}_")
+    with engine.begin() as conn:
+        cfg = _config(registry, conn)
+        cfg.attributes["table_prefixes"] = [prefix]
+        script = ScriptDirectory.from_config(cfg)
+        try:
+            script.get_revision(f"{branch}@head")
+            kwargs = {"head": f"{branch}@head"}
+        except Exception:
+            kwargs = {"head": "base", "branch_label": branch,
+                      "depends_on": None if branch == "core" else "core@head"}
+        version_path = dirs.get(branch)
+        if version_path is None:
+            plugin = next(p for p in registry.loaded if p.name == branch)
+            version_path = plugin.path / "migrations" / "versions"
+            version_path.mkdir(parents=True, exist_ok=True)
+        command.revision(cfg, message=message, autogenerate=True,
+                         version_path=str(version_path), **kwargs)
+
+
+def forget_branch(connection, registry, branch: str) -> None:
+    """Remove ``branch`` from the version table after its tables were dropped."""
+    from sqlalchemy import text
+
+    script = ScriptDirectory.from_config(_config(registry))
+    ctx = MigrationContext.configure(connection, opts={"version_table": "core_alembic_version"})
+    for rev in ctx.get_current_heads():
+        if branch in _branches_of(script, rev):
+            connection.execute(text("DELETE FROM core_alembic_version WHERE version_num = :v"), {"v": rev})

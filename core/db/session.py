@@ -1,0 +1,94 @@
+"""Engines and sessions.
+
+One ``Session`` class per kernel carries the listeners that make the rules
+hold whatever code runs: record rules, created/updated-by stamps, the audit
+trail and the outbox's delivery after commit. On SQLite every transaction is
+``BEGIN IMMEDIATE``: writes are serialised by the database, which is what
+keeps check-then-write operations honest in the embedded default.
+"""
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+
+class ConfigError(RuntimeError):
+    """A configuration mistake, told in one line with how to fix it."""
+
+
+class HuiwuSession(Session):
+    """The kernel's session; listeners are attached to per-kernel subclasses."""
+
+
+class ScopedSession(scoped_session):
+    """Flask-Admin wants ``session.session``; give it the registry itself."""
+
+    @property
+    def session(self):
+        return self
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"HUIWU_DATABASE_URL is not a database URL ({exc}); "
+            "use e.g. sqlite:///instance/huiwu.sqlite3 or postgresql+psycopg://user@127.0.0.1:5432/huiwu"
+        ) from None
+    options = dict(kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+        if parsed.database in (None, "", ":memory:"):
+            raise ConfigError("HUIWU_DATABASE_URL: an in-memory SQLite database cannot be shared; use a file")
+        options.setdefault("poolclass", NullPool)
+    else:
+        options.setdefault("pool_pre_ping", True)
+    try:
+        engine = create_engine(parsed, **options)
+    except (NoSuchModuleError, ModuleNotFoundError, ImportError) as exc:
+        raise ConfigError(
+            f"HUIWU_DATABASE_URL names a driver that is not installed ({exc}); "
+            "for PostgreSQL install the 'postgres' extra and use postgresql+psycopg://"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        _serialise_sqlite_writes(engine)
+    return engine
+
+
+def _serialise_sqlite_writes(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def check_reachable(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise ConfigError(
+            f"cannot reach the database {engine.url.render_as_string(hide_password=True)}: {reason}. "
+            "Check HUIWU_DATABASE_URL and that the server is running."
+        ) from None
+
+
+def make_session_factory(engine: Engine, kernel) -> tuple[type[HuiwuSession], ScopedSession]:
+    session_class = type("KernelSession", (HuiwuSession,), {})
+    factory = sessionmaker(bind=engine, class_=session_class, expire_on_commit=False,
+                           info={"kernel": kernel})
+    return session_class, ScopedSession(factory)

@@ -1,0 +1,183 @@
+"""Every way the kernel asks plugins for something, in one file.
+
+A plugin answers a hook by defining a function of the same name decorated
+with ``core.hookimpl``. The kernel calls most hooks once per plugin at
+start-up and keeps what each plugin returned under that plugin's name, so
+that everything a plugin contributed disappears when the plugin is disabled.
+Hooks ask (``huiwu_<noun>[_<verb>]``) and return; to tell other plugins what
+happened, emit an event instead (``core.events``).
+
+A misspelt hook implementation is a start-up error naming the plugin.
+"""
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "huiwu"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --------------------------------------------------------------------------
+# Extending the extension surface
+# --------------------------------------------------------------------------
+
+@hookspec(historic=True)
+def huiwu_add_hookspecs(pm: pluggy.PluginManager) -> None:
+    """Publish hook specifications of your own for other plugins to answer.
+
+    Called once per plugin before any other hook; call
+    ``pm.add_hookspecs(module_or_class)``. Historic: a plugin registered
+    later still sees it. Example: finance publishes ``huiwu_project_costs``
+    and resources answers it.
+    """
+
+
+# --------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------
+
+@hookspec
+def huiwu_models() -> list[type]:
+    """Return the SQLAlchemy model classes this plugin owns.
+
+    Called at start-up. Their tables (named ``<plugin>_<thing>``) are the
+    plugin's: created by its migrations, kept when it is disabled, dropped
+    only by an explicit uninstall.
+    """
+
+
+@hookspec
+def huiwu_install(session) -> None:
+    """Seed the plugin's defaults the first time it is enabled.
+
+    Called inside the enabling transaction, after the plugin's migrations
+    ran; raising a ``DomainError`` cancels the enabling.
+    """
+
+
+@hookspec
+def huiwu_uninstall(session) -> None:
+    """Clean up what lives outside the plugin's own tables before they are dropped.
+
+    Called inside the uninstall transaction, after the backup was taken.
+    """
+
+
+@hookspec
+def huiwu_demo_data(session, scale: str, progress) -> None:
+    """Create demo data; ``scale`` is ``"small"`` or ``"large"``.
+
+    Called for enabled plugins in dependency order, so a plugin finds the
+    demo rows of the plugins it depends on. ``progress(done, total, label)``
+    reports long work. Demo data should read like a real Chinese agency's.
+    """
+
+
+@hookspec
+def huiwu_analytics_datasets() -> list:
+    """Return ``core.analytics.Dataset`` objects other plugins may analyse.
+
+    Each names a query returning rows; analytics builds models and
+    dashboards on them without importing the plugin that publishes them.
+    """
+
+
+# --------------------------------------------------------------------------
+# Security
+# --------------------------------------------------------------------------
+
+@hookspec
+def huiwu_permissions() -> list:
+    """Return the ``core.security.Permission`` objects this plugin declares.
+
+    Ids read ``<plugin>.<object>.<action>``; a role or view that names an
+    undeclared permission is a start-up error.
+    """
+
+
+@hookspec
+def huiwu_default_roles() -> list:
+    """Return ``core.security.RoleSpec`` objects: roles and the permissions they get.
+
+    Several plugins may extend the same role name; the permissions are
+    united. Synchronised into the database when the plugin is enabled.
+    """
+
+
+@hookspec
+def huiwu_record_rules() -> list:
+    """Return ``core.security.RecordRule`` objects limiting which rows a user sees.
+
+    Enforced for every ORM query of the session: admin, API, portal,
+    exports, counts, get-by-id and relation loads alike.
+    """
+
+
+# --------------------------------------------------------------------------
+# Surfaces: admin, API, portal, command line
+# --------------------------------------------------------------------------
+
+@hookspec
+def huiwu_admin_views(session) -> list:
+    """Return Flask-Admin views built on ``session`` (the kernel's scoped
+    session): subclasses of ``core.admin.SecureModelView`` or
+    ``core.admin.SecureView``, with their ``category`` set for the menu.
+
+    Registered at start-up; hidden and answering 404 while the plugin is
+    disabled.
+    """
+
+
+@hookspec
+def huiwu_api_blueprints() -> list:
+    """Return flask-smorest ``Blueprint`` objects, mounted under ``/api/v1``."""
+
+
+@hookspec
+def huiwu_portal_pages() -> list:
+    """Return ``core.portal.PortalPage`` objects: a Flask blueprint and its menu entry.
+
+    Mounted under ``/portal``; only logged-in portal users reach them.
+    """
+
+
+@hookspec
+def huiwu_cli_commands() -> list:
+    """Return click commands, added to the ``huiwu`` command under the plugin's name."""
+
+
+# --------------------------------------------------------------------------
+# Behaviour
+# --------------------------------------------------------------------------
+
+@hookspec
+def huiwu_events() -> list:
+    """Return the ``core.events.EventType`` objects this plugin emits (its contract)."""
+
+
+@hookspec
+def huiwu_event_handlers() -> list:
+    """Return ``core.events.Handler`` objects: which event, which function, which delivery.
+
+    In-transaction handlers run inside the emitter's transaction and may
+    veto by raising a ``DomainError``; after-commit handlers run from the
+    outbox once the transaction committed, and are retried until delivered.
+    A disabled plugin's handlers never run.
+    """
+
+
+@hookspec
+def huiwu_settings() -> list:
+    """Return ``core.settings.SettingSpec`` objects: typed settings with defaults.
+
+    Administrators edit them in the admin; ``core.settings.get`` reads them.
+    """
+
+
+@hookspec
+def huiwu_scheduled_jobs() -> list:
+    """Return ``core.scheduler.Job`` objects: a name, a cron expression, a function.
+
+    At most one run of a job at a time across all processes; each run is logged.
+    """

@@ -1,0 +1,1 @@
+"""Inbox, e-mail and webhooks, all delivered through the outbox."""

@@ -1,0 +1,2 @@
+def init_notify(app, kernel) -> None:
+    pass

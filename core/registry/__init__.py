@@ -1,0 +1,1 @@
+"""Discovering plugins, ordering them, and keeping which are enabled."""

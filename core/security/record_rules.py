@@ -1,0 +1,74 @@
+"""Record rules: the ONE place that decides which rows a user may see or touch.
+
+The rule is attached to the session, not to a view: every ORM SELECT,
+UPDATE and DELETE the session runs gets the rules' criteria added through
+``with_loader_criteria``, so a list, a count, a get-by-id typed by hand, an
+export, a relation drop-down and a bulk update all see the same rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, event, false
+from sqlalchemy.orm import with_loader_criteria
+
+from core.security.principal import current
+
+#: Execution option that lets kernel code read past the rules (loading the principal itself).
+SYSTEM_OPTION = "huiwu_system"
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    #: The mapped class the rule limits (subclasses included).
+    model: type
+    #: ``domain(principal)`` returns a SQL criterion on ``model``; ``None`` = no limit, ``False`` = nothing.
+    domain: Callable
+    #: Holders of this permission are not limited by the rule (e.g. ``crm.customer.read_all``).
+    unless: str | None = None
+    #: Short description shown to administrators.
+    title: object = ""
+    #: Filled by the kernel: the plugin that declared the rule (None for the kernel).
+    plugin: str | None = None
+
+
+def criteria_for(rules, principal, model_rules_enabled) -> dict[type, object]:
+    """The combined criterion per model for this principal."""
+    by_model: dict[type, list] = {}
+    for rule in rules:
+        if not model_rules_enabled(rule.plugin):
+            continue
+        if rule.unless and principal.can(rule.unless):
+            continue
+        criterion = rule.domain(principal)
+        if criterion is None:
+            continue
+        by_model.setdefault(rule.model, []).append(false() if criterion is False else criterion)
+    return {m: (c[0] if len(c) == 1 else and_(*c)) for m, c in by_model.items()}
+
+
+def install(session_class, kernel) -> None:
+    """Attach rule enforcement to every session of ``session_class``."""
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _apply_rules(state):
+        if not (state.is_select or state.is_update or state.is_delete):
+            return
+        if state.is_column_load or state.execution_options.get(SYSTEM_OPTION):
+            return
+        session = state.session
+        principal = current(session)
+        if principal.is_superuser or not kernel.record_rules:
+            return
+        cache = session.info.get("huiwu.rule_criteria")
+        if cache is None or cache[0] is not principal:
+            crit = criteria_for(
+                kernel.record_rules, principal, lambda p: kernel.registry.is_enabled(session, p)
+            )
+            cache = (principal, crit)
+            session.info["huiwu.rule_criteria"] = cache
+        for model, criterion in cache[1].items():
+            state.statement = state.statement.options(
+                with_loader_criteria(model, criterion, propagate_to_loaders=True)
+            )

@@ -1,0 +1,1 @@
+"""Services every plugin needs: settings, sequences, scheduled jobs, attachments."""

@@ -1,0 +1,2 @@
+def init_services(app, kernel) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Request plumbing shared by admin, API and portal: locale, login, gating."""

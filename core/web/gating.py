@@ -1,0 +1,44 @@
+"""A disabled plugin's URLs answer 404, in every process, from the next request on.
+
+Every route is registered at start-up; which plugin owns an endpoint is
+recorded then, and each request checks it against the enabled set of its
+own transaction.
+"""
+from __future__ import annotations
+
+from flask import abort, request
+
+
+class EndpointOwners:
+    def __init__(self):
+        self._exact: dict[str, str] = {}
+        self._prefix: dict[str, str] = {}
+
+    def claim_prefix(self, prefix: str, plugin: str | None) -> None:
+        """Endpoints ``<prefix>.*`` belong to ``plugin`` (a blueprint or admin view endpoint)."""
+        if plugin:
+            self._prefix[prefix] = plugin
+
+    def owner(self, endpoint: str | None) -> str | None:
+        if not endpoint:
+            return None
+        head = endpoint.split(".", 1)[0]
+        if head in self._prefix:
+            return self._prefix[head]
+        # flask-smorest nests blueprints: api.<blueprint>.<view>
+        parts = endpoint.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            candidate = ".".join(parts[:i])
+            if candidate in self._prefix:
+                return self._prefix[candidate]
+            if parts[i - 1] in self._prefix:
+                return self._prefix[parts[i - 1]]
+        return None
+
+
+def init_gating(app, kernel, owners: EndpointOwners) -> None:
+    @app.before_request
+    def _gate():
+        plugin = owners.owner(request.endpoint)
+        if plugin and not kernel.registry.is_enabled(kernel.session(), plugin):
+            abort(404)
