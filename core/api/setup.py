@@ -1,11 +1,7 @@
 """Mounting the API: OpenAPI at /api/v1/openapi.json, docs served from an installed package."""
 from __future__ import annotations
 
-from flask import g
 from flask_smorest import Api
-
-from core.errors import Forbidden
-from core.web.errors import json_error
 
 
 def init_api(app, kernel, owners, csrf) -> Api:
@@ -26,11 +22,3 @@ def init_api(app, kernel, owners, csrf) -> Api:
             csrf.exempt(bp)
     return api
 
-
-def require(permission: str) -> None:
-    """Refuse the request with 403 unless the caller holds ``permission``."""
-    if not g.principal.can(permission):
-        raise Forbidden(f"missing permission {permission}")
-
-
-__all__ = ["init_api", "require", "json_error"]

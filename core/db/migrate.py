@@ -65,21 +65,14 @@ def describe(engine, registry) -> list[tuple[str, str | None, str | None]]:
     """(branch, revision applied, head available) per branch."""
     script = ScriptDirectory.from_config(_config(registry))
     applied = current_heads(engine, registry)
+    reached = {r.revision for r in script.revision_map.iterate_revisions(tuple(applied), "base")} if applied else set()
     rows = []
     for branch in version_dirs(registry):
         head = script.get_revision(f"{branch}@head").revision
-        mine = {r for r in applied if branch in _branches_of(script, r)}
-        rows.append((branch, ", ".join(sorted(mine)) or None, head))
+        mine = [r.revision for r in script.revision_map.iterate_revisions(head, "base")
+                if r.revision in reached and branch in _branches_of(script, r.revision)]
+        rows.append((branch, mine[0] if mine else None, head))
     return rows
-
-
-def _branches_of(script, rev_id) -> set[str]:
-    rev = script.get_revision(rev_id)
-    labels = set()
-    while rev is not None:
-        labels |= set(rev.branch_labels or ())
-        rev = script.get_revision(rev.down_revision) if rev.down_revision else None
-    return labels
 
 
 def revision(engine, registry, branch: str, message: str, tables_prefix: str | None = None) -> None:
@@ -105,12 +98,17 @@ def revision(engine, registry, branch: str, message: str, tables_prefix: str | N
                          version_path=str(version_path), **kwargs)
 
 
-def forget_branch(connection, registry, branch: str) -> None:
-    """Remove ``branch`` from the version table after its tables were dropped."""
-    from sqlalchemy import text
+def downgrade_branch(connection, registry, branch: str) -> None:
+    """Run ``branch``'s downgrades to base (drops its tables), leaving other branches applied."""
+    if branch in version_dirs(registry):
+        command.downgrade(_config(registry, connection), f"{branch}@base")
 
-    script = ScriptDirectory.from_config(_config(registry))
-    ctx = MigrationContext.configure(connection, opts={"version_table": "core_alembic_version"})
-    for rev in ctx.get_current_heads():
-        if branch in _branches_of(script, rev):
-            connection.execute(text("DELETE FROM core_alembic_version WHERE version_num = :v"), {"v": rev})
+
+def _branches_of(script, rev_id) -> set[str]:
+    """Branch labels of ``rev_id`` and of the revisions below it on its own line."""
+    rev = script.get_revision(rev_id)
+    labels: set[str] = set()
+    while rev is not None:
+        labels |= set(rev.branch_labels or ())
+        rev = script.get_revision(rev.down_revision) if rev.down_revision else None
+    return labels

@@ -106,11 +106,11 @@ def uninstall(kernel, session, name: str, backup_path) -> None:
     hook = getattr(plugin.module, "huiwu_uninstall", None)
     if hook is not None:
         hook(session=session)
-    tables = [m.__table__ for m in plugin.contributions.get("huiwu_models", [])]
     conn = session.connection()
-    for table in reversed(_sorted_tables(tables)):
+    migrate.downgrade_branch(conn, kernel.registry, name)
+    tables = [m.__table__ for m in plugin.contributions.get("huiwu_models", [])]
+    for table in reversed(_sorted_tables(tables)):  # a plugin without migrations
         table.drop(conn, checkfirst=True)
-    migrate.forget_branch(conn, kernel.registry, name)
     state.installed = False
     state.installed_version = None
     security_log.record(session, "module_changed", current(session),

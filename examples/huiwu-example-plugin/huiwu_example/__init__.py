@@ -1,0 +1,71 @@
+"""Notes: the smallest complete Huiwu plugin, written as a third party would.
+
+Everything it contributes comes through hooks; nothing in the Huiwu
+repository knows it exists.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+
+from core import Manifest, hookimpl
+from core.admin import SecureModelView
+from core.security import Permission, RecordRule, RoleSpec
+
+from huiwu_example.models import Note
+
+manifest = Manifest(
+    name="example",
+    version="0.1.0",
+    title={"zh_Hans": "便签", "en": "Notes"},
+    description={"zh_Hans": "第三方插件示例：个人便签。", "en": "Third-party plugin example: personal notes."},
+    application=True,
+)
+
+
+@hookimpl
+def huiwu_models():
+    return [Note]
+
+
+@hookimpl
+def huiwu_permissions():
+    return [
+        Permission("example.note.read", _l("Notes: read")),
+        Permission("example.note.create", _l("Notes: create")),
+        Permission("example.note.update", _l("Notes: update")),
+        Permission("example.note.delete", _l("Notes: delete")),
+        Permission("example.note.export", _l("Notes: export")),
+        Permission("example.note.read_all", _l("Notes: see everyone's")),
+    ]
+
+
+@hookimpl
+def huiwu_default_roles():
+    return [RoleSpec("note_taker", _l("Note taker"),
+                     ("example.note.read", "example.note.create", "example.note.update",
+                      "example.note.delete", "example.note.export"))]
+
+
+@hookimpl
+def huiwu_record_rules():
+    # A user sees the notes they wrote, unless they may read everyone's.
+    return [RecordRule(Note, lambda p: Note.created_by_id == p.user_id,
+                       unless="example.note.read_all", title=_l("Own notes only"))]
+
+
+class NoteView(SecureModelView):
+    permission_prefix = "example.note"
+    column_list = ("title", "created_at")
+    column_searchable_list = ("title",)
+    column_labels = {"title": _l("Title"), "body": _l("Text"), "created_at": _l("Written at")}
+
+
+@hookimpl
+def huiwu_admin_views(session):
+    return [NoteView(Note, session, name=_l("Notes"), category=_l("Notes"), endpoint="example_notes")]
+
+
+@hookimpl
+def huiwu_api_blueprints():
+    from huiwu_example.api import blp
+
+    return [blp]
