@@ -1,7 +1,14 @@
-"""The kernel's own admin pages: people, roles, modules, logs, delivery."""
+"""The kernel's own admin pages: people, roles, modules, logs, delivery, services.
+
+Each group lives in a module of its own exposing ``views(session) -> list``.
+"""
 from __future__ import annotations
+
+from core.admin import views_audit, views_delivery, views_modules, views_people, views_services
 
 
 def kernel_views(session) -> list:
-    """Every kernel admin page; each lives in a module of its own."""
-    return []
+    views = []
+    for module in (views_people, views_modules, views_audit, views_delivery, views_services):
+        views += module.views(session)
+    return views

@@ -75,7 +75,8 @@ def describe(engine, registry) -> list[tuple[str, str | None, str | None]]:
     return rows
 
 
-def revision(engine, registry, branch: str, message: str, tables_prefix: str | None = None) -> None:
+def revision(engine, registry, branch: str, message: str, tables_prefix: str | None = None,
+             rev_id: str | None = None) -> None:
     """Autogenerate a revision for ``branch`` from the difference between models and database."""
     dirs = version_dirs(registry)
     prefix = tables_prefix or ("core_" if branch == "core" else f"{branch}_")
@@ -88,14 +89,23 @@ def revision(engine, registry, branch: str, message: str, tables_prefix: str | N
             kwargs = {"head": f"{branch}@head"}
         except Exception:
             kwargs = {"head": "base", "branch_label": branch,
-                      "depends_on": None if branch == "core" else "core@head"}
+                      "depends_on": _first_depends_on(script, registry, branch, dirs)}
         version_path = dirs.get(branch)
         if version_path is None:
             plugin = next(p for p in registry.loaded if p.name == branch)
             version_path = plugin.path / "migrations" / "versions"
             version_path.mkdir(parents=True, exist_ok=True)
-        command.revision(cfg, message=message, autogenerate=True,
+        command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id,
                          version_path=str(version_path), **kwargs)
+
+
+def _first_depends_on(script, registry, branch, dirs):
+    """A plugin's first revision needs the kernel's and its dependencies' tables."""
+    if branch == "core":
+        return None
+    plugin = next(p for p in registry.loaded if p.name == branch)
+    needed = ["core"] + [d for d in plugin.depends if d in dirs]
+    return [script.get_revision(f"{b}@head").revision for b in needed]
 
 
 def downgrade_branch(connection, registry, branch: str) -> None:

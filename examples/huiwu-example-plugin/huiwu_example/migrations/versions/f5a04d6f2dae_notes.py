@@ -12,7 +12,7 @@ import core.db.types
 revision = 'f5a04d6f2dae'
 down_revision = None
 branch_labels = ('example',)
-depends_on = '56a06e9a1d54'
+depends_on = 'core_0001'
 
 
 def upgrade():

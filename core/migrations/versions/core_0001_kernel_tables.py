@@ -1,15 +1,15 @@
 """kernel tables
 
-Revision ID: 56a06e9a1d54
+Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 02:31:48.292728
+Create Date: 2026-11-27 02:35:52.591754
 """
 from alembic import op
 import sqlalchemy as sa
 import core.db.types
 
 
-revision = '56a06e9a1d54'
+revision = 'core_0001'
 down_revision = None
 branch_labels = ('core',)
 depends_on = None

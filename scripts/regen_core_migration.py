@@ -1,0 +1,27 @@
+"""Rewrite the kernel's first migration from the models (until the first release).
+
+Until Huiwu ships, the kernel keeps a single revision, ``core_0001``, so that
+plugins' first revisions can depend on a stable id. Run after changing a
+kernel table: ``python scripts/regen_core_migration.py``.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from core.config import Settings
+from core.db import migrate
+from core.kernel import Kernel
+from core.registry.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSIONS = ROOT / "core" / "migrations" / "versions"
+
+for old in VERSIONS.glob("*.py"):
+    old.unlink()
+with tempfile.TemporaryDirectory() as tmp:
+    kernel = Kernel(Settings.from_env(instance_path=Path(tmp), database_url=f"sqlite:///{tmp}/gen.sqlite3"),
+                    registry=Registry(plugins={}))
+    migrate.revision(kernel.engine, kernel.registry, "core", "kernel tables", rev_id="core_0001")
+    kernel.dispose()
+print("wrote", next(VERSIONS.glob("*.py")).name)
