@@ -22,14 +22,19 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 # Extending the extension surface
 # --------------------------------------------------------------------------
 
-@hookspec(historic=True)
+@hookspec
 def huiwu_add_hookspecs(pm: pluggy.PluginManager) -> None:
     """Publish hook specifications of your own for other plugins to answer.
 
-    Called once per plugin before any other hook; call
-    ``pm.add_hookspecs(module_or_class)``. Historic: a plugin registered
-    later still sees it. Example: finance publishes ``huiwu_project_costs``
-    and resources answers it.
+    Called once per plugin at start-up, for every plugin before any is
+    registered, so an implementation is checked against your spec whatever
+    the order. Call ``pm.add_hookspecs(module_or_class)`` with functions
+    decorated by ``core.hookspecs.hookspec`` (names start with ``huiwu_``).
+    Ask the enabled plugins with ``kernel.registry.ask(session, name, ...)``.
+    A plugin answering a hook of a plugin it does not depend on marks its
+    implementation ``@hookimpl(optionalhook=True)``, so it still loads when
+    the publisher is absent. Example: finance publishes
+    ``huiwu_project_costs`` and resources answers it.
     """
 
 

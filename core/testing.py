@@ -8,6 +8,7 @@ re-created, built-in modules enabled.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import uuid
@@ -22,6 +23,12 @@ from core.security.models import Department, Role, RolePermission, User
 from core.security.passwords import hash_password
 
 ADMIN_PASSWORD = "admin-test-pw"
+
+
+@functools.cache
+def cached_hash(password: str) -> str:
+    """argon2 is slow on purpose; tests hash each distinct password once."""
+    return hash_password(password)
 KEEP_TABLES = {"core_alembic_version"}
 
 
@@ -69,7 +76,7 @@ def kernel(database_url, instance_path):
     from core.kernel import Kernel
 
     k = Kernel(make_settings(database_url, instance_path))
-    initialise(k, admin_password=ADMIN_PASSWORD)
+    initialise(k, admin_password=ADMIN_PASSWORD, admin_password_hash=cached_hash(ADMIN_PASSWORD))
     yield k
     k.dispose()
 
@@ -98,7 +105,7 @@ def reset_database(kernel) -> None:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             for t in tables:
                 conn.execute(t.delete())
-    initialise(kernel, admin_password=ADMIN_PASSWORD)
+    initialise(kernel, admin_password=ADMIN_PASSWORD, admin_password_hash=cached_hash(ADMIN_PASSWORD))
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +140,7 @@ def make_user(kernel):
             for code in departments:
                 dept = s.scalar(select(Department).where(Department.code == code))
                 depts.append(dept or Department(code=code, name=code))
-            user = User(login=login, name=login.title(), password_hash=hash_password(password),
+            user = User(login=login, name=login.title(), password_hash=cached_hash(password),
                         is_superuser=superuser, is_portal=portal, roles=role_objs,
                         departments=depts, locale=locale)
             s.add(user)

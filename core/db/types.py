@@ -12,38 +12,55 @@ import base64
 import hashlib
 import hmac
 import os
-from datetime import datetime, timezone
-from decimal import Decimal
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import DateTime, Numeric, String, Text
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 MONEY_PRECISION = 18
 MONEY_SCALE = 2
+CENT = Decimal(1).scaleb(-MONEY_SCALE)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+def to_money(value) -> Decimal:
+    """``value`` as an amount with two places, rounded half up (四舍五入); floats refused."""
+    if isinstance(value, (float, bool)):
+        raise TypeError(f"money refuses {type(value).__name__} {value!r}; pass a Decimal, int or str")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"money must be a finite amount, not {value!r}")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class Money(TypeDecorator):
-    """A Decimal amount with two places; floats are refused, not rounded."""
+    """A Decimal amount with two places; floats are refused, not rounded.
+
+    Sums and differences of amounts stay ``Money``. A product with a rate
+    (``Line.amount * Decimal("0.065")``) is a plain number with ten places,
+    because the rate must not be rounded to cents first; wrap it in
+    ``type_coerce(..., Money)`` where the result is an amount again.
+    """
 
     impl = Numeric(MONEY_PRECISION, MONEY_SCALE, asdecimal=True)
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if isinstance(value, float):
-            raise TypeError("Money refuses float; pass Decimal or str")
-        return Decimal(value).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        return None if value is None else to_money(value)
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return Decimal(value).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        return None if value is None else to_money(Decimal(str(value)) if isinstance(value, float) else value)
+
+    def coerce_compared_value(self, op, value):
+        if op in (operators.mul, operators.truediv, operators.floordiv):
+            return Numeric(28, 10, asdecimal=True)
+        return self
 
 
 class UTCDateTime(TypeDecorator):
@@ -55,9 +72,11 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"an instant must be a datetime, not {type(value).__name__} {value!r}")
         if value.tzinfo is None:
-            raise ValueError("naive datetime refused: attach a time zone")
-        value = value.astimezone(timezone.utc)
+            raise ValueError(f"naive datetime {value.isoformat()} refused: attach a time zone")
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -66,8 +85,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class _Keyring:
@@ -119,6 +138,6 @@ class EncryptedString(TypeDecorator):
         return AESGCM(keyring.enc_key).decrypt(raw[:12], raw[12:], None).decode()
 
 
-def BlindIndex() -> String:  # noqa: N802 - reads as a column type
+def BlindIndex() -> String:
     """The column type holding a ``blind_index`` value."""
     return String(64)

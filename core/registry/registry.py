@@ -4,10 +4,20 @@ All loadable plugins are registered with pluggy at start-up, enabled or
 not, so that their routes and views exist in every worker process; whether
 they answer is decided per transaction from the ``core_module`` table. That
 is what lets a module be switched on or off live, in every process at once.
+
+Start-up is strict with each plugin and lenient with the system: a plugin
+that cannot be imported, has a bad manifest, a missing or cyclic
+dependency, a misspelt hook, a hook that raises or a declaration outside
+its own prefix is refused with a reason naming it (``Registry.broken``,
+``huiwu modules list``), and so are the plugins that depend on it; the
+others load.
 """
 from __future__ import annotations
 
+import difflib
+import inspect
 import logging
+from contextlib import contextmanager
 
 import pluggy
 from sqlalchemy import select
@@ -33,6 +43,15 @@ STATIC_HOOKS = (
     "huiwu_cli_commands",
 )
 
+#: Declarations whose id must start with ``<plugin>.``: hook -> attribute holding the id.
+PREFIXED_IDS = {
+    "huiwu_permissions": "id",
+    "huiwu_events": "name",
+    "huiwu_settings": "key",
+    "huiwu_scheduled_jobs": "name",
+    "huiwu_analytics_datasets": "name",
+}
+
 ENABLED_CACHE_KEY = "huiwu.enabled_modules"
 
 
@@ -48,59 +67,126 @@ class Registry:
 
     def _load(self) -> None:
         depends = {n: p.depends for n, p in self.plugins.items() if p.ok}
-        order, refused = order_by_dependencies(depends)
+        self.order, refused = order_by_dependencies(depends)
         for name, reason in refused.items():
-            self._refuse(name, reason)
-        self.pm.hook.huiwu_add_hookspecs.call_historic(kwargs={"pm": self.pm})
-        for name in order:
-            plugin = self.plugins[name]
-            try:
-                self.pm.register(plugin.module, name=name)
-            except Exception as exc:
-                self._refuse(name, f"{type(exc).__name__}: {exc}")
-        self._check_hook_names()
-        self.order = [n for n in order if self.plugins[n].ok]
-        for name in list(self.order):
-            self._collect(self.plugins[name])
-        self.order = [n for n in self.order if self.plugins[n].ok]
-        # dependants of a plugin refused late are refused too
-        for name in list(self.order):
-            bad = [d for d in self.plugins[name].depends if not self.plugins[d].ok]
-            if bad:
-                self._refuse(name, f"depends on {bad[0]!r}, which cannot be loaded")
-        self.order = [n for n in self.order if self.plugins[n].ok]
-
-    def _check_hook_names(self) -> None:
-        """A hook implementation with no spec is a misspelling: refuse that plugin."""
-        for name, plugin in list(self.plugins.items()):
-            if not plugin.ok or not self.pm.is_registered(plugin.module):
+            self.refuse(name, reason)
+        # Specs first, from every plugin, so an implementation of another
+        # plugin's hook is checked whatever the order of registration.
+        for plugin in self.loaded:
+            self._add_hookspecs(plugin)
+        for plugin in self.loaded:
+            if not plugin.ok:  # refused as a dependant of one refused just before
                 continue
-            for caller in self.pm.get_hookcallers(plugin.module) or []:
-                if not caller.has_spec():
-                    self._refuse(name, f"implements unknown hook {caller.name!r}")
-                    break
+            try:
+                self.pm.register(plugin.module, name=plugin.name)
+            except Exception as exc:
+                self.refuse(plugin.name, f"{type(exc).__name__}: {exc}")
+        for plugin in self.loaded:
+            self._check_hook_names(plugin)
+        for plugin in self.loaded:
+            self._collect(plugin)
+        self._check_declarations()
+
+    def _add_hookspecs(self, plugin: Plugin) -> None:
+        if not plugin.ok:
+            return
+        impl = self._marked(plugin.module, "huiwu_add_hookspecs")
+        if impl is None:
+            return
+        try:
+            impl(pm=self.pm)
+        except Exception as exc:
+            self.refuse(plugin.name, f"{type(exc).__name__} in huiwu_add_hookspecs: {exc}")
+
+    def _marked(self, module, name: str):
+        """``module.<name>`` when it is decorated with ``@hookimpl``, else None."""
+        func = getattr(module, name, None)
+        if func is None or self.pm.parse_hookimpl_opts(module, name) is None:
+            return None
+        return func
+
+    def _check_hook_names(self, plugin: Plugin) -> None:
+        """A misspelt or undecorated hook implementation refuses its plugin, loudly."""
+        if not plugin.ok:
+            return
+        known = sorted(n for n in vars(self.pm.hook) if not n.startswith("_"))
+        for caller in self.pm.get_hookcallers(plugin.module) or []:
+            if caller.has_spec():
+                continue
+            impls = [i for i in caller.get_hookimpls() if i.plugin is plugin.module]
+            if any(not i.optionalhook for i in impls):
+                near = difflib.get_close_matches(caller.name, [n for n in known if n != caller.name], 1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                self.refuse(plugin.name, f"implements unknown hook {caller.name!r}{hint}")
+                return
+        for name, value in vars(plugin.module).items():
+            if (name.startswith(hookspecs.PROJECT + "_") and inspect.isfunction(value)
+                    and not hasattr(value, hookspecs.PROJECT + "_impl")
+                    and not hasattr(value, hookspecs.PROJECT + "_spec")):
+                self.refuse(plugin.name, f"{name} is not decorated with @hookimpl")
+                return
 
     def _collect(self, plugin: Plugin) -> None:
-        try:
-            for hook_name in STATIC_HOOKS:
-                impl = getattr(plugin.module, hook_name, None)
-                plugin.contributions[hook_name] = list(impl() or []) if impl else []
-        except Exception as exc:
-            self._refuse(plugin.name, f"{type(exc).__name__} in {hook_name}: {exc}")
+        if not plugin.ok:
+            return
+        for hook_name in STATIC_HOOKS:
+            impl = self._marked(plugin.module, hook_name)
+            try:
+                answer = impl() if impl is not None else None
+                plugin.contributions[hook_name] = list(answer or [])
+            except Exception as exc:
+                self.refuse(plugin.name, f"{type(exc).__name__} in {hook_name}: {exc}")
+                return
 
-    def _refuse(self, name: str, reason: str) -> None:
+    def _check_declarations(self) -> None:
+        """Tables and ids carry the plugin's prefix; roles name declared permissions."""
+        from core.security.kernel_permissions import KERNEL_PERMISSIONS
+
+        for plugin in self.loaded:
+            reason = _prefix_problem(plugin) if plugin.ok else None
+            if reason:
+                self.refuse(plugin.name, reason)
+        declared = {p.id for p in KERNEL_PERMISSIONS}
+        for plugin in self.loaded:
+            declared |= {p.id for p in plugin.contributions.get("huiwu_permissions", [])}
+        for plugin in self.loaded:
+            if not plugin.ok:
+                continue
+            for role in plugin.contributions.get("huiwu_default_roles", []):
+                unknown = sorted(set(role.permissions) - declared)
+                if unknown:
+                    self.refuse(plugin.name, f"role {role.name!r} names undeclared permissions "
+                                             f"{', '.join(unknown)}")
+                    break
+
+    def refuse(self, name: str, reason: str) -> None:
+        """Take ``name`` (and every plugin needing it) out of the system, saying why."""
         plugin = self.plugins[name]
-        plugin.error = plugin.error or reason
-        log.error("plugin %s refused: %s", name, reason)
+        if plugin.error is None:
+            plugin.error = reason
+            log.error("plugin %s refused: %s", name, reason)
         if plugin.module is not None and self.pm.is_registered(plugin.module):
             self.pm.unregister(plugin.module)
+        if name in self.order:
+            self.order.remove(name)
+        for other in list(self.order):
+            if name in self.plugins[other].depends:
+                self.refuse(other, f"depends on {name!r}, which cannot be loaded")
+
+    @contextmanager
+    def guarded(self, name: str, what: str):
+        """Refuse plugin ``name`` instead of failing when the block raises (start-up wiring)."""
+        try:
+            yield
+        except Exception as exc:
+            self.refuse(name, f"{type(exc).__name__} in {what}: {exc}")
 
     # -- reading ------------------------------------------------------------
 
     @property
     def loaded(self) -> list[Plugin]:
         """Loadable plugins in dependency order."""
-        return [self.plugins[n] for n in self.order]
+        return [self.plugins[n] for n in self.order if self.plugins[n].ok]
 
     @property
     def broken(self) -> list[Plugin]:
@@ -121,16 +207,51 @@ class Registry:
             (p.name, item) for p in self.loaded for item in p.contributions.get(hook_name, [])
         ]
 
+    def _impls(self, hook_name: str) -> dict[str, pluggy.HookImpl]:
+        caller = getattr(self.pm.hook, hook_name, None)
+        return {i.plugin_name: i for i in caller.get_hookimpls()} if caller else {}
+
+    def implementation(self, name: str, hook_name: str):
+        """Plugin ``name``'s implementation of ``hook_name`` as ``f(**kwargs)``, or None.
+
+        The implementation may take any subset of the spec's arguments;
+        the others are left out of the call.
+        """
+        impl = self._impls(hook_name).get(name)
+        if impl is None or not self.plugins[name].ok:
+            return None
+        return lambda **kwargs: impl.function(**{a: kwargs[a] for a in impl.argnames})
+
     def call(self, hook_name: str, only: set[str] | None = None, **kwargs) -> dict[str, object]:
-        """Call a hook plugin by plugin, in dependency order; {plugin: answer}."""
+        """Call a start-up hook plugin by plugin, in dependency order; {plugin: answer}.
+
+        An implementation takes any subset of the spec's arguments. A plugin
+        whose implementation raises is refused (with its dependants) and left
+        out of the answer, so one broken plugin does not stop the start-up.
+        """
         answers = {}
+        impls = self._impls(hook_name)
         for plugin in self.loaded:
-            if only is not None and plugin.name not in only:
+            impl = impls.get(plugin.name)
+            if impl is None or (only is not None and plugin.name not in only):
                 continue
-            impl = getattr(plugin.module, hook_name, None)
-            if impl is not None:
-                answers[plugin.name] = impl(**kwargs)
-        return answers
+            with self.guarded(plugin.name, hook_name):
+                answers[plugin.name] = impl.function(**{a: kwargs[a] for a in impl.argnames})
+        return {n: a for n, a in answers.items() if self.plugins[n].ok}
+
+    def ask(self, session, hook_name: str, **kwargs) -> dict[str, object]:
+        """Ask every *enabled* plugin implementing ``hook_name``; {plugin: answer}.
+
+        For hooks that plugins publish for each other (``huiwu_add_hookspecs``):
+        the answers come in dependency order and exceptions propagate to the
+        caller, inside its transaction.
+        """
+        enabled = self.enabled(session)
+        impls = self._impls(hook_name)
+        return {
+            p.name: impls[p.name].function(**{a: kwargs[a] for a in impls[p.name].argnames})
+            for p in self.loaded if p.name in impls and p.name in enabled
+        }
 
     def plugin_of_module(self, module_name: str) -> str | None:
         """The plugin whose package holds ``module_name`` (for attributing routes and views)."""
@@ -143,17 +264,23 @@ class Registry:
     # -- state --------------------------------------------------------------
 
     def enabled(self, session) -> frozenset[str]:
-        """Names of enabled plugins as this transaction sees them (read once per transaction)."""
+        """Names of enabled plugins as this transaction sees them (read once per transaction).
+
+        A new transaction reads again, so a long-lived session (a worker's)
+        sees a module switched on or off by another process.
+        """
         cached = session.info.get(ENABLED_CACHE_KEY)
-        if cached is None:
-            rows = session.execute(
-                select(ModuleState.name)
-                .where(ModuleState.enabled.is_(True))
-                .execution_options(huiwu_system=True)
-            ).scalars()
-            cached = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
-            session.info[ENABLED_CACHE_KEY] = cached
-        return cached
+        transaction = session.get_transaction()
+        if cached is not None and transaction is not None and cached[0] is transaction:
+            return cached[1]
+        rows = session.execute(
+            select(ModuleState.name)
+            .where(ModuleState.enabled.is_(True))
+            .execution_options(huiwu_system=True)
+        ).scalars()
+        names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
+        session.info[ENABLED_CACHE_KEY] = (session.get_transaction(), names)
+        return names
 
     def is_enabled(self, session, name: str | None) -> bool:
         """True for the kernel (``None``) and for enabled plugins."""
@@ -163,3 +290,18 @@ class Registry:
     def forget_state(session) -> None:
         session.info.pop(ENABLED_CACHE_KEY, None)
         session.info.pop("huiwu.rule_criteria", None)
+
+
+def _prefix_problem(plugin: Plugin) -> str | None:
+    for model in plugin.contributions.get("huiwu_models", []):
+        table = getattr(getattr(model, "__table__", None), "name", None)
+        if table is None:
+            return f"huiwu_models returned {model!r}, which is not a mapped class"
+        if not table.startswith(plugin.name + "_"):
+            return f"model {model.__name__} has table {table!r}; tables must start with {plugin.name + '_'!r}"
+    for hook_name, attr in PREFIXED_IDS.items():
+        for item in plugin.contributions.get(hook_name, []):
+            ident = getattr(item, attr, None)
+            if not isinstance(ident, str) or not ident.startswith(plugin.name + "."):
+                return f"{hook_name} declares {ident!r}, outside the prefix {plugin.name + '.'!r}"
+    return None

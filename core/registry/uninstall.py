@@ -1,22 +1,28 @@
 """Uninstalling with a backup first: the one way a module's data is dropped."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.backup import backup_path, dump_tables
-from core.db.base import metadata
 from core.registry import switching
+from core.registry.switching import plugin_tables  # noqa: F401 - kept where callers found it
 
 
-def plugin_tables(kernel, name: str):
-    plugin = kernel.registry.plugins[name]
-    owned = {m.__table__ for m in plugin.contributions.get("huiwu_models", [])}
-    return [t for t in metadata.sorted_tables if t in owned]
-
-
-def uninstall_with_backup(kernel, name: str):
+def uninstall_with_backup(kernel, name: str) -> Path:
+    """Back the module's tables up to the instance folder, then drop them; return the backup."""
     path = backup_path(kernel.settings.instance_path, name)
     with kernel.system_session() as session:
-        switching._plugin(kernel, name)
-        dump_tables(session.connection(), plugin_tables(kernel, name), path)
+        plugin = switching.check_can_uninstall(kernel, session, name)
+        dump_tables(session.connection(), plugin_tables(kernel, name), path,
+                    module=name, version=plugin.manifest.version)
         switching.uninstall(kernel, session, name, path)
         session.commit()
     return path
+
+
+def restore_from_backup(kernel, name: str, path: Path) -> int:
+    """Re-create an uninstalled module's tables, fill them from ``path`` and enable it."""
+    with kernel.system_session() as session:
+        count = switching.restore(kernel, session, name, path)
+        session.commit()
+    return count
