@@ -118,6 +118,9 @@ def run(ctx, host, port, no_scheduler):
         from core.services.scheduler import start_background_scheduler
 
         start_background_scheduler(kernel)
+    from core.services.worker import start_background_sweeper
+
+    start_background_sweeper(kernel)
     click.echo(f"Huiwu is running: http://{host}:{port}/admin  (client portal: http://{host}:{port}/portal)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

@@ -13,8 +13,10 @@ from core.audit import listener as audit_listener
 from core.config import Settings
 from core.db.session import check_reachable, make_engine, make_session_factory
 from core.db.types import keyring
+from core.events import dispatch as outbox_dispatch
 from core.events import outbox
-from core.events.bus import EventBus
+from core.events.bus import EVENT_TARGET_PREFIX, EventBus
+from core.notify import setup as notify_setup
 from core.registry.registry import Registry
 from core.security import record_rules
 from core.security.permissions import Permission, RoleSpec
@@ -42,6 +44,7 @@ class Kernel:
         self.bus = EventBus(self.registry)
         self.outbox_targets: dict[str, tuple[str | None, object]] = {}
         self._collect()
+        notify_setup.install(self)
         record_rules.install(self.session_class, self)
         audit_listener.install(self.session_class)
         outbox.install(self.session_class, self)
@@ -70,7 +73,7 @@ class Kernel:
             for plugin, rule in reg.contributions("huiwu_record_rules")
         ]
         for plugin, ev in reg.contributions("huiwu_events"):
-            self.bus.declare(ev)
+            self.bus.declare(_with_plugin(ev, plugin))
         for plugin, handler in reg.contributions("huiwu_event_handlers"):
             self.bus.connect(_with_plugin(handler, plugin))
 
@@ -79,11 +82,8 @@ class Kernel:
 
     def outbox_target(self, name: str, session):
         """The function delivering outbox messages of ``name``; None when its plugin is off."""
-        if name.startswith("event:"):
-            handler = self.bus.by_target.get(name)
-            if handler is None:
-                raise LookupError(f"no handler {name!r} is installed")
-            return handler.func if self.registry.is_enabled(session, handler.plugin) else None
+        if name.startswith(EVENT_TARGET_PREFIX):
+            return self.bus.delivery_target(name, session)
         plugin, func = self.outbox_targets.get(name, (None, None))
         if func is None:
             raise LookupError(f"no outbox target {name!r} is installed")
@@ -115,18 +115,8 @@ class Kernel:
         return self._redis
 
     def dispatch_outbox(self, message_ids: list[int]) -> None:
-        if self.settings.redis_url:
-            from rq import Queue
-
-            queue = Queue("huiwu", connection=self.redis)
-            for mid in message_ids:
-                queue.enqueue("core.events.jobs.deliver_message", mid)
-            return
-        for mid in message_ids:
-            try:
-                outbox.deliver(self, mid)
-            except Exception:  # delivery trouble must never undo a committed action
-                log.exception("inline delivery of outbox message %s failed", mid)
+        """After commit: to RQ when Redis is configured, else delivered inline."""
+        outbox_dispatch.dispatch(self, message_ids)
 
     def dispose(self) -> None:
         self.session.remove()

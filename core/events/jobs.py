@@ -6,4 +6,6 @@ from core.events import outbox
 
 
 def deliver_message(message_id: int) -> str:
+    if kernel_module.current is None:
+        raise RuntimeError("no kernel in this process: run jobs with `huiwu worker`")
     return outbox.deliver(kernel_module.current, message_id)

@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 02:35:52.591754
+Create Date: 2026-11-27 02:47:28.874707
 """
 from alembic import op
 import sqlalchemy as sa
@@ -132,6 +132,21 @@ def upgrade():
     sa.UniqueConstraint('code', name=op.f('uq_core_department_code')),
     sa.UniqueConstraint('name', name=op.f('uq_core_department_name'))
     )
+    op.create_table('core_inbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=True),
+    sa.Column('read_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['core_user.id'], name=op.f('fk_core_inbox_message_user_id_core_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_inbox_message'))
+    )
+    with op.batch_alter_table('core_inbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_inbox_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_core_inbox_message_user_unread', ['user_id', 'read_at'], unique=False)
+
     op.create_table('core_role',
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('title', sa.String(length=100), nullable=False),
@@ -146,6 +161,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['updated_by_id'], ['core_user.id'], name=op.f('fk_core_role_updated_by_id_core_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_role')),
     sa.UniqueConstraint('name', name=op.f('uq_core_role_name'))
+    )
+    op.create_table('core_webhook',
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('format', sa.String(length=10), nullable=False),
+    sa.Column('events', sa.Text(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('secret', core.db.types.EncryptedString(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['core_user.id'], name=op.f('fk_core_webhook_created_by_id_core_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['core_user.id'], name=op.f('fk_core_webhook_updated_by_id_core_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_webhook')),
+    sa.UniqueConstraint('name', name=op.f('uq_core_webhook_name'))
     )
     op.create_table('core_role_permission',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -177,7 +210,13 @@ def downgrade():
     op.drop_table('core_user_role')
     op.drop_table('core_user_department')
     op.drop_table('core_role_permission')
+    op.drop_table('core_webhook')
     op.drop_table('core_role')
+    with op.batch_alter_table('core_inbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_core_inbox_message_user_unread')
+        batch_op.drop_index(batch_op.f('ix_core_inbox_message_created_at'))
+
+    op.drop_table('core_inbox_message')
     op.drop_table('core_department')
     with op.batch_alter_table('core_api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_api_token_prefix'))

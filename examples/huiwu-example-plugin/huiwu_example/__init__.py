@@ -3,13 +3,14 @@
 Everything it contributes comes through hooks; nothing in the Huiwu
 repository knows it exists.
 """
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint
 
 from core import Manifest, hookimpl
 from core.admin import SecureModelView
 from core.security import Permission, RecordRule, RoleSpec
-
+from huiwu_example import handlers
 from huiwu_example.models import Note
 
 manifest = Manifest(
@@ -56,7 +57,12 @@ class NoteView(SecureModelView):
     permission_prefix = "example.note"
     column_list = ("title", "created_at")
     column_searchable_list = ("title",)
-    column_labels = {"title": _l("Title"), "body": _l("Text"), "created_at": _l("Written at")}
+    column_labels: ClassVar = {"title": _l("Title"), "body": _l("Text"), "created_at": _l("Written at")}
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if is_created:
+            handlers.emit_note_created(self.session, model)
 
 
 @hookimpl
@@ -69,3 +75,13 @@ def huiwu_api_blueprints():
     from huiwu_example.api import blp
 
     return [blp]
+
+
+@hookimpl
+def huiwu_events():
+    return [handlers.NOTE_CREATED]
+
+
+@hookimpl
+def huiwu_event_handlers():
+    return handlers.HANDLERS

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.api.base import abort_not_found, db, require
+from huiwu_example.handlers import emit_note_created
 from huiwu_example.models import Note
 
 blp = Blueprint("example", __name__, url_prefix="example", description="Notes")
@@ -30,6 +31,7 @@ class Notes(MethodView):
         require("example.note.create")
         note = Note(**data)
         db().add(note)
+        emit_note_created(db(), note)
         db().commit()
         return note
 
