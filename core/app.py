@@ -41,7 +41,6 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
     app.extensions["huiwu.csrf"] = csrf
     init_login(app, kernel)
     init_gating(app, kernel, owners)
-    init_errors(app, kernel)
 
     from core.web import views as web_views
     from core.admin.setup import init_admin
@@ -56,6 +55,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
     init_admin(app, kernel, owners)
     init_api(app, kernel, owners, csrf)
     init_portal(app, kernel, owners)
+    init_errors(app, kernel)  # last: flask-smorest registers an HTTPException handler of its own
 
     @app.teardown_appcontext
     def _remove_session(_exc):

@@ -21,7 +21,7 @@ from core.registry.registry import Registry
 from core.security import record_rules
 from core.security.permissions import Permission, RoleSpec
 from core.security.principal import SYSTEM, act_as
-from core.security.kernel_permissions import KERNEL_PERMISSIONS, KERNEL_ROLES
+from core.security.kernel_permissions import KERNEL_PERMISSIONS, KERNEL_RECORD_RULES, KERNEL_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class Kernel:
             unknown = [p for p in spec.permissions if p not in self.permissions]
             if unknown:
                 raise ValueError(f"role {spec.name!r} of {plugin or 'core'} names unknown permissions {unknown}")
-        self.record_rules = [
+        self.record_rules = list(KERNEL_RECORD_RULES) + [
             rule if rule.plugin == plugin else _with_plugin(rule, plugin)
             for plugin, rule in reg.contributions("huiwu_record_rules")
         ]

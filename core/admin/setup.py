@@ -6,6 +6,8 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from core.admin.base import show_datetime
+from core.admin.history import audit_action_label
 from core.admin.kernel_views import kernel_views
 
 
@@ -46,4 +48,9 @@ def init_admin(app, kernel, owners) -> Admin:
             owners.claim_prefix(view.endpoint, plugin_name)
             admin.add_view(view)
     app.extensions["huiwu.admin"] = admin
+
+    @app.context_processor
+    def _admin_helpers():
+        return {"huiwu_datetime": show_datetime, "huiwu_audit_action": audit_action_label}
+
     return admin

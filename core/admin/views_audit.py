@@ -1,5 +1,159 @@
-"""Admin pages (to be built)."""
+"""The logs under System: the audit trail of business data and the security log.
+
+Both are read-only, listed newest first without counting the table, and
+filtered in the company's days. A record's own history is on its details
+page (``SecureModelView.history_view``); the audit log links to it.
+"""
+from __future__ import annotations
+
+from flask import current_app, g
+from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from core.admin.base import SecureModelView
+from core.admin.filters import DayBetweenFilter
+from core.admin.history import AUDIT_ACTIONS, audit_action_label, field_changes
+from core.audit.models import AuditLog
+from core.db.base import metadata
+from core.security.log import SecurityEvent
+
+SYSTEM = _l("System")
+#: Changes shown per row in the list; the details page shows them all.
+LIST_CHANGES = 4
+
+SECURITY_KINDS = {
+    "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
+    "refused": _l("Refused"), "token_issued": _l("Token issued"), "token_revoked": _l("Token revoked"),
+    "module_changed": _l("Module switched"),
+}
+
+
+class ReadOnlyLogView(SecureModelView):
+    """A log: read by holders of ``required_permission``, exported by them, never edited."""
+
+    column_display_actions = True
+    can_view_details = True
+
+    @property
+    def can_create(self):
+        return False
+
+    @property
+    def can_edit(self):
+        return False
+
+    @property
+    def can_delete(self):
+        return False
+
+    @property
+    def can_export(self):
+        return g.principal.can(self.required_permission)
+
+
+def record_view(table_name: str):
+    """The admin view of ``table_name`` the current user may open, if any."""
+    admin = current_app.extensions["huiwu.admin"]
+    for view in admin._views:
+        model = getattr(view, "model", None)
+        if (isinstance(view, SecureModelView) and getattr(model, "__tablename__", None) == table_name
+                and view.is_accessible()):
+            return view
+    return None
+
+
+def _record_link(_view, _context, model, _name):
+    view = record_view(model.table_name)
+    if view is None or model.action == "delete":
+        return model.record_id
+    url = view.get_url(".history_view", id=model.record_id)
+    return Markup(f'<a href="{escape(url)}" title="{escape(_l("History"))}">{escape(model.record_id)}</a>')
+
+
+def _action(_view, _context, model, _name):
+    return audit_action_label(model.action)
+
+
+def _changes_short(_view, _context, model, _name):
+    changes = field_changes(model)
+    parts = [f"<b>{escape(c.field)}</b>: {escape(_short(c.before))} → {escape(_short(c.after))}"
+             for c in changes[:LIST_CHANGES]]
+    if len(changes) > LIST_CHANGES:
+        parts.append("…")
+    return Markup("<br>".join(parts))
+
+
+def _changes_full(_view, _context, model, _name):
+    rows = "".join(f"<tr><th class=\"font-weight-normal\">{escape(c.field)}</th><td>{escape(_show(c.before))}</td>"
+                   f"<td>{escape(_show(c.after))}</td></tr>" for c in field_changes(model))
+    return Markup(f'<table class="table table-sm mb-0 huiwu-diff"><thead><tr><th>{escape(_l("Field"))}</th>'
+                  f'<th>{escape(_l("Before"))}</th><th>{escape(_l("After"))}</th></tr></thead>'
+                  f"<tbody>{rows}</tbody></table>")
+
+
+def _show(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def _short(value, limit: int = 40) -> str:
+    text = _show(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _table_options():
+    return [(name, name) for name in sorted(metadata.tables)]
+
+
+class AuditLogView(ReadOnlyLogView):
+    required_permission = "core.audit.read"
+    column_list = ("at", "user_login", "action", "table_name", "record_id", "changes")
+    column_details_list = column_list
+    column_export_list = column_list
+    column_default_sort = ("at", True)
+    column_sortable_list = ("at",)
+    column_formatters = {"record_id": _record_link, "action": _action, "changes": _changes_short}
+    column_formatters_detail = {"action": _action, "changes": _changes_full}
+    column_formatters_export = {"action": lambda v, c, m, n: audit_action_label(m.action)}
+    column_labels = {"at": _l("Time"), "user_login": _l("User"), "action": _l("Action"),
+                     "table_name": _l("Table"), "record_id": _l("Record"), "changes": _l("Changes")}
+    column_filters = (
+        FilterEqual(AuditLog.table_name, _l("Table"), options=_table_options),
+        FilterEqual(AuditLog.record_id, _l("Record")),
+        FilterEqual(AuditLog.user_login, _l("User")),
+        FilterEqual(AuditLog.action, _l("Action"), options=list(AUDIT_ACTIONS.items())),
+        DayBetweenFilter(AuditLog.at, _l("Date")),
+    )
+
+
+def _kind(_view, _context, model, _name):
+    return str(SECURITY_KINDS.get(model.kind, model.kind))
+
+
+class SecurityLogView(ReadOnlyLogView):
+    required_permission = "core.audit.read"
+    column_list = ("at", "kind", "login", "ip", "path", "detail")
+    column_details_list = column_list
+    column_export_list = column_list
+    column_default_sort = ("at", True)
+    column_sortable_list = ("at", "kind", "login")
+    column_formatters = {"kind": _kind}
+    column_formatters_detail = {"kind": _kind}
+    column_formatters_export = {"kind": _kind}
+    column_labels = {"at": _l("Time"), "kind": _l("Event"), "login": _l("User"), "ip": _l("IP address"),
+                     "path": _l("Address"), "detail": _l("Detail")}
+    column_filters = (
+        FilterEqual(SecurityEvent.kind, _l("Event"), options=list(SECURITY_KINDS.items())),
+        FilterEqual(SecurityEvent.login, _l("User")),
+        FilterEqual(SecurityEvent.ip, _l("IP address")),
+        FilterLike(SecurityEvent.path, _l("Address")),
+        DayBetweenFilter(SecurityEvent.at, _l("Date")),
+    )
 
 
 def views(session) -> list:
-    return []
+    return [
+        AuditLogView(AuditLog, session, name=_l("Audit log"), category=SYSTEM, endpoint="core_audit"),
+        SecurityLogView(SecurityEvent, session, name=_l("Security log"), category=SYSTEM,
+                        endpoint="core_security_log"),
+    ]

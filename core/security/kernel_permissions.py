@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.security.models import ApiToken
 from core.security.permissions import Permission, RoleSpec
+from core.security.record_rules import RecordRule
 
 KERNEL_PERMISSIONS = [
     Permission("core.user.read", _l("Users: read")),
@@ -45,4 +47,10 @@ KERNEL_ROLES = [
         permissions=tuple(p.id for p in KERNEL_PERMISSIONS),
         description=_l("Manages users, roles, modules, settings and the security log."),
     ),
+]
+
+KERNEL_RECORD_RULES = [
+    # A user sees and manages their own API tokens; core.token.read shows everyone's.
+    RecordRule(ApiToken, lambda p: ApiToken.user_id == p.user_id, unless="core.token.read",
+               title=_l("Own API tokens only")),
 ]

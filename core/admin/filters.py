@@ -1,0 +1,23 @@
+"""List filters that speak in the company's days rather than UTC instants."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_admin.contrib.sqla.filters import DateBetweenFilter
+
+
+def day_start_utc(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the company's time zone, as UTC."""
+    zone = ZoneInfo(current_app.extensions["huiwu"].settings.timezone)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
+
+
+class DayBetweenFilter(DateBetweenFilter):
+    """``from to until``, both days included, on a UTC date-time column."""
+
+    def apply(self, query, value, alias=None):
+        first, last = value
+        column = self.get_column(alias)
+        return query.filter(column >= day_start_utc(first), column < day_start_utc(last + timedelta(days=1)))
