@@ -4,12 +4,10 @@ Everything it contributes comes through hooks; nothing in the Huiwu
 repository knows it exists.
 """
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint
 
 from core import Manifest, hookimpl
 from core.admin import SecureModelView
 from core.security import Permission, RecordRule, RoleSpec
-
 from huiwu_example.models import Note
 
 manifest = Manifest(
@@ -69,3 +67,10 @@ def huiwu_api_blueprints():
     from huiwu_example.api import blp
 
     return [blp]
+
+
+@hookimpl
+def huiwu_portal_pages():
+    from huiwu_example.portal import page
+
+    return [page]
