@@ -1,7 +1,12 @@
-"""Who is asking: a session cookie (Flask-Login) or a bearer token.
+"""Who is asking: a session cookie (Flask-Login) or, on the API, a bearer token.
 
 The principal is loaded once per request and put on the database session,
 where record rules, audit and permission checks find it.
+
+A bearer token counts only under ``/api/``: pages are reached with the
+session cookie and its CSRF-protected forms. A request that presents a
+token which is unknown, revoked or expired is anonymous, even when it also
+carries a cookie, so a client never silently acts as someone else.
 """
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ import logging
 from flask import g, request
 from flask_login import LoginManager, UserMixin, current_user
 
-from core.security.principal import ANONYMOUS, Principal, act_as, load_principal
 from core.security import tokens
+from core.security.principal import ANONYMOUS, Principal, act_as, load_principal
 
 log = logging.getLogger("huiwu.security")
+
+API_PREFIX = "/api/"
 
 
 class LoginUser(UserMixin):
@@ -37,24 +44,32 @@ def init_login(app, kernel) -> LoginManager:
     @app.before_request
     def _identify():
         session = kernel.session()
-        principal = _from_token(session) or _from_cookie()
+        g.token_id = None
+        g.bad_token = False
+        raw = bearer_token()
+        principal = _from_token(session, raw) if raw is not None else _from_cookie()
         g.principal = principal or ANONYMOUS
-        g.via_token = principal is not None and getattr(g, "token_id", None) is not None
+        g.via_token = g.token_id is not None
         act_as(session, g.principal)
 
     return manager
 
 
-def _from_token(session) -> Principal | None:
+def bearer_token() -> str | None:
+    """The raw token of an API request's ``Authorization: Bearer`` header, if any."""
+    if not request.path.startswith(API_PREFIX):
+        return None
     header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
+    if header[:7].lower() != "bearer ":
         return None
-    token = tokens.resolve(session, header[7:].strip())
-    if token is None:
-        g.bad_token = True
-        return None
-    principal = load_principal(session, token.user_id)
+    return header[7:].strip()
+
+
+def _from_token(session, raw: str) -> Principal | None:
+    token = tokens.resolve(session, raw) if raw else None
+    principal = load_principal(session, token.user_id) if token is not None else None
     if principal is None:
+        g.bad_token = True
         return None
     g.token_id = token.id
     scopes = tuple(token.scopes.split()) or None

@@ -85,3 +85,10 @@ def huiwu_events():
 @hookimpl
 def huiwu_event_handlers():
     return handlers.HANDLERS
+
+
+@hookimpl
+def huiwu_portal_pages():
+    from huiwu_example.portal import page
+
+    return [page]
