@@ -4,3 +4,4 @@ from core.events.outbox import OutboxMessage  # noqa: F401
 from core.registry.models import ModuleState  # noqa: F401
 from core.security.log import SecurityEvent  # noqa: F401
 from core.security.models import ApiToken, Department, Role, RolePermission, User  # noqa: F401
+from core.services.models import Attachment, JobRun, JobState, SequenceCounter, Setting  # noqa: F401
