@@ -22,6 +22,9 @@ from core.security import record_rules
 from core.security.permissions import Permission, RoleSpec
 from core.security.principal import SYSTEM, act_as
 from core.security.kernel_permissions import KERNEL_PERMISSIONS, KERNEL_RECORD_RULES, KERNEL_ROLES
+from core.services import attachments, scheduler
+from core.services import settings as settings_service
+from core.services.declarations import KERNEL_JOBS, KERNEL_SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ class Kernel:
         record_rules.install(self.session_class, self)
         audit_listener.install(self.session_class)
         outbox.install(self.session_class, self)
+        attachments.install(self.session_class, self)
         self._redis = None
         current = self
 
@@ -76,6 +80,8 @@ class Kernel:
             self.bus.declare(_with_plugin(ev, plugin))
         for plugin, handler in reg.contributions("huiwu_event_handlers"):
             self.bus.connect(_with_plugin(handler, plugin))
+        self.setting_specs = settings_service.collect(reg, KERNEL_SETTINGS)
+        self.jobs = scheduler.collect(reg, KERNEL_JOBS)
 
     def add_outbox_target(self, name: str, func, plugin: str | None = None) -> None:
         self.outbox_targets[name] = (plugin, func)

@@ -5,3 +5,4 @@ from core.registry.models import ModuleState  # noqa: F401
 from core.security.log import SecurityEvent  # noqa: F401
 from core.security.models import ApiToken, Department, Role, RolePermission, User  # noqa: F401
 from core.notify.models import InboxMessage, Webhook  # noqa: F401
+from core.services.models import Attachment, JobRun, JobState, SequenceCounter, Setting  # noqa: F401

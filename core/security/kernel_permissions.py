@@ -37,6 +37,7 @@ KERNEL_PERMISSIONS = [
     Permission("core.setting.update", _l("Settings: update")),
     Permission("core.job.read", _l("Scheduled jobs: read")),
     Permission("core.job.run", _l("Scheduled jobs: run now")),
+    Permission("core.job.update", _l("Scheduled jobs: switch on and off")),
     Permission("core.attachment.delete", _l("Attachments: delete")),
 ]
 

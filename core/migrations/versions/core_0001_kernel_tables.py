@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 02:47:28.874707
+Create Date: 2026-11-27 03:02:31.189625
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,6 +32,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_core_audit_log_at'), ['at'], unique=False)
         batch_op.create_index('ix_core_audit_log_record', ['table_name', 'record_id'], unique=False)
 
+    op.create_table('core_job',
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('plugin', sa.String(length=40), nullable=True),
+    sa.Column('cron', sa.String(length=120), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('next_run_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('running_since', core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lease_owner', sa.String(length=120), nullable=True),
+    sa.Column('lease_expires_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_run_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_status', sa.String(length=12), nullable=True),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_core_job'))
+    )
     op.create_table('core_module',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('enabled', sa.Boolean(), nullable=False),
@@ -70,6 +83,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_core_security_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_core_security_event_kind'), ['kind'], unique=False)
 
+    op.create_table('core_sequence',
+    sa.Column('code', sa.String(length=120), nullable=False),
+    sa.Column('period', sa.String(length=16), nullable=False),
+    sa.Column('next_value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('code', 'period', name=op.f('pk_core_sequence'))
+    )
     op.create_table('core_user',
     sa.Column('login', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -115,6 +134,29 @@ def upgrade():
     with op.batch_alter_table('core_api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_api_token_prefix'), ['prefix'], unique=False)
 
+    op.create_table('core_attachment',
+    sa.Column('owner_table', sa.String(length=80), nullable=False),
+    sa.Column('owner_id', sa.String(length=64), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=300), nullable=False),
+    sa.Column('read_permission', sa.String(length=120), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['core_user.id'], name=op.f('fk_core_attachment_created_by_id_core_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['core_user.id'], name=op.f('fk_core_attachment_updated_by_id_core_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_attachment'))
+    )
+    with op.batch_alter_table('core_attachment', schema=None) as batch_op:
+        batch_op.create_index('ix_core_attachment_owner', ['owner_table', 'owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_core_attachment_sha256'), ['sha256'], unique=False)
+
     op.create_table('core_department',
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=True),
@@ -147,6 +189,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_core_inbox_message_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_core_inbox_message_user_unread', ['user_id', 'read_at'], unique=False)
 
+    op.create_table('core_job_run',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('job', sa.String(length=120), nullable=False),
+    sa.Column('started_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('trigger', sa.String(length=12), nullable=False),
+    sa.Column('runner', sa.String(length=120), nullable=False),
+    sa.Column('started_by', sa.String(length=80), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['job'], ['core_job.name'], name=op.f('fk_core_job_run_job_core_job'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_job_run'))
+    )
+    with op.batch_alter_table('core_job_run', schema=None) as batch_op:
+        batch_op.create_index('ix_core_job_run_job_started', ['job', 'started_at'], unique=False)
+
     op.create_table('core_role',
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('title', sa.String(length=100), nullable=False),
@@ -161,6 +220,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['updated_by_id'], ['core_user.id'], name=op.f('fk_core_role_updated_by_id_core_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_role')),
     sa.UniqueConstraint('name', name=op.f('uq_core_role_name'))
+    )
+    op.create_table('core_setting',
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['core_user.id'], name=op.f('fk_core_setting_created_by_id_core_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['core_user.id'], name=op.f('fk_core_setting_updated_by_id_core_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_setting')),
+    sa.UniqueConstraint('key', name=op.f('uq_core_setting_key'))
     )
     op.create_table('core_webhook',
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -211,18 +284,29 @@ def downgrade():
     op.drop_table('core_user_department')
     op.drop_table('core_role_permission')
     op.drop_table('core_webhook')
+    op.drop_table('core_setting')
     op.drop_table('core_role')
+    with op.batch_alter_table('core_job_run', schema=None) as batch_op:
+        batch_op.drop_index('ix_core_job_run_job_started')
+
+    op.drop_table('core_job_run')
     with op.batch_alter_table('core_inbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_core_inbox_message_user_unread')
         batch_op.drop_index(batch_op.f('ix_core_inbox_message_created_at'))
 
     op.drop_table('core_inbox_message')
     op.drop_table('core_department')
+    with op.batch_alter_table('core_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_attachment_sha256'))
+        batch_op.drop_index('ix_core_attachment_owner')
+
+    op.drop_table('core_attachment')
     with op.batch_alter_table('core_api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_api_token_prefix'))
 
     op.drop_table('core_api_token')
     op.drop_table('core_user')
+    op.drop_table('core_sequence')
     with op.batch_alter_table('core_security_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_security_event_kind'))
         batch_op.drop_index(batch_op.f('ix_core_security_event_at'))
@@ -233,6 +317,7 @@ def downgrade():
 
     op.drop_table('core_outbox')
     op.drop_table('core_module')
+    op.drop_table('core_job')
     with op.batch_alter_table('core_audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_core_audit_log_record')
         batch_op.drop_index(batch_op.f('ix_core_audit_log_at'))
