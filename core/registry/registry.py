@@ -34,6 +34,7 @@ STATIC_HOOKS = (
 )
 
 ENABLED_CACHE_KEY = "huiwu.enabled_modules"
+_ENABLED_NAMES = select(ModuleState.__table__.c.name).where(ModuleState.__table__.c.enabled.is_(True))
 
 
 class Registry:
@@ -146,11 +147,8 @@ class Registry:
         """Names of enabled plugins as this transaction sees them (read once per transaction)."""
         cached = session.info.get(ENABLED_CACHE_KEY)
         if cached is None:
-            rows = session.execute(
-                select(ModuleState.name)
-                .where(ModuleState.enabled.is_(True))
-                .execution_options(huiwu_system=True)
-            ).scalars()
+            # On the session's connection, past the ORM: this runs on every request.
+            rows = session.connection().execute(_ENABLED_NAMES).scalars()
             cached = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
             session.info[ENABLED_CACHE_KEY] = cached
         return cached
