@@ -37,12 +37,20 @@ def _plain(value):
     return str(value)
 
 
-def _masked_columns(mapper) -> set[str]:
-    masked = set(getattr(mapper.class_, "__audit_masked__", ()))
-    for attr in mapper.column_attrs:
-        if any(isinstance(c.type, EncryptedString) for c in attr.columns):
-            masked.add(attr.key)
+def _masked_columns(mapper) -> frozenset[str]:
+    masked = _MASKED.get(mapper)
+    if masked is None:
+        found = set(getattr(mapper.class_, "__audit_masked__", ()))
+        for attr in mapper.column_attrs:
+            if any(isinstance(c.type, EncryptedString) for c in attr.columns):
+                found.add(attr.key)
+        masked = _MASKED[mapper] = frozenset(found)
     return masked
+
+
+#: Masked column names per mapper, worked out on the first flush of each class.
+_MASKED: dict = {}
+_INSERT_AUDIT = insert(AuditLog)
 
 
 def _changes(obj, action: str) -> dict:
@@ -115,4 +123,4 @@ def install(session_class) -> None:
                     )
                 )
         if rows:
-            session.connection().execute(insert(AuditLog), rows)
+            session.connection().execute(_INSERT_AUDIT, rows)

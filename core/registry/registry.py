@@ -53,6 +53,7 @@ PREFIXED_IDS = {
 }
 
 ENABLED_CACHE_KEY = "huiwu.enabled_modules"
+_ENABLED_NAMES = select(ModuleState.__table__.c.name).where(ModuleState.__table__.c.enabled.is_(True))
 
 
 class Registry:
@@ -273,11 +274,8 @@ class Registry:
         transaction = session.get_transaction()
         if cached is not None and transaction is not None and cached[0] is transaction:
             return cached[1]
-        rows = session.execute(
-            select(ModuleState.name)
-            .where(ModuleState.enabled.is_(True))
-            .execution_options(huiwu_system=True)
-        ).scalars()
+        # On the session's connection, past the ORM: this runs on every request.
+        rows = session.connection().execute(_ENABLED_NAMES).scalars()
         names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
         session.info[ENABLED_CACHE_KEY] = (session.get_transaction(), names)
         return names

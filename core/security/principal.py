@@ -3,15 +3,30 @@
 Every session carries a principal in ``session.info["principal"]``; record
 rules, audit and permission checks read it from there, so an operation
 called from the admin, the API, the portal or a worker behaves the same.
+
+Loading a principal takes four queries (user, roles, their permissions,
+departments), too many for every request. Each process therefore keeps the
+principals it loaded, keyed by user id, together with a *stamp*: one small
+query over what a principal is made of (the user row's version, the id and
+version of each of its roles, its department ids). A change to any of them
+changes the stamp, so it takes effect on the next request in every process.
+A role's permission rows carry no version of their own; a change to them
+bumps the role's version (``install``), which is what the stamp sees.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, event, literal, null, select, union_all
 from sqlalchemy.orm import selectinload
 
+from core.db.types import utcnow
+from core.security.models import Role, RolePermission, User, user_department, user_role
+
 PRINCIPAL_KEY = "principal"
+#: Principals kept per process and kernel; past this many users the cache starts afresh.
+CACHE_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -53,8 +68,29 @@ ANONYMOUS = Principal(user_id=None, login="anonymous", name="anonymous")
 
 
 def load_principal(session, user_id: int) -> Principal | None:
-    from core.security.models import Role, User
+    """The principal of an active user, or None; served from the process cache while its stamp holds.
 
+    A cached principal is shared by every request of that user: treat it
+    (``extra`` included) as read-only.
+    """
+    cache = _cache_of(session)
+    # The stamp is read before the principal: a change committed in between
+    # makes the next request reload, never keeps a stale principal.
+    stamp = frozenset(tuple(r) for r in session.connection().execute(_STAMP, {"uid": user_id}))
+    if not stamp:
+        cache.pop(user_id, None)
+        return None
+    hit = cache.get(user_id)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    principal = _load(session, user_id)
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[user_id] = (stamp, principal)
+    return principal
+
+
+def _load(session, user_id: int) -> Principal | None:
     user = session.execute(
         select(User)
         .where(User.id == user_id)
@@ -79,6 +115,45 @@ def principal_for(user) -> Principal:
         is_portal=user.is_portal,
         locale=user.locale,
     )
+
+
+#: What a principal is made of, in one round trip: ("u", user id, version, updated at),
+#: ("r", role id, version, updated at) per role, ("d", department id, 0, NULL) per department.
+#: Timestamps tell apart rows re-created under a reused id.
+_STAMP = union_all(
+    select(literal("u"), User.id, User.version, User.updated_at).where(User.id == bindparam("uid")),
+    select(literal("r"), Role.id, Role.version, Role.updated_at)
+    .join(user_role, user_role.c.role_id == Role.id).where(user_role.c.user_id == bindparam("uid")),
+    select(literal("d"), user_department.c.department_id, literal(0), null())
+    .where(user_department.c.user_id == bindparam("uid")),
+)
+
+_caches: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _cache_of(session) -> dict:
+    """The cache of the kernel the session belongs to (a process may hold several kernels)."""
+    owner = session.info.get("kernel") or session.get_bind()
+    cache = _caches.get(owner)
+    if cache is None:
+        cache = _caches[owner] = {}
+    return cache
+
+
+def install(session_class) -> None:
+    """Bump a role's version whenever its permissions change, so cached principals see it."""
+
+    @event.listens_for(session_class, "before_flush")
+    def _touch_roles(session, _ctx, _instances):
+        role_ids = {obj.role_id for objs in (session.new, session.dirty, session.deleted)
+                    for obj in objs if isinstance(obj, RolePermission)}
+        roles = {obj.role for obj in session.new if isinstance(obj, RolePermission) and obj.role is not None}
+        with session.no_autoflush:
+            roles |= {session.get(Role, rid, execution_options={"huiwu_system": True})
+                      for rid in role_ids if rid is not None}
+        for role in roles:
+            if role is not None and role not in session.deleted and role not in session.new:
+                role.updated_at = utcnow()
 
 
 def current(session) -> Principal:

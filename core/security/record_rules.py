@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, event, false
 from sqlalchemy.orm import with_loader_criteria
 
+from core.security import principal as principal_module
 from core.security.principal import current
 
 #: Execution option that lets kernel code read past the rules (loading the principal itself).
@@ -49,7 +50,9 @@ def criteria_for(rules, principal, model_rules_enabled) -> dict[type, object]:
 
 
 def install(session_class, kernel) -> None:
-    """Attach rule enforcement to every session of ``session_class``."""
+    """Attach rule enforcement to every session of ``session_class``, and keep the
+    principals cached across requests in step with role changes."""
+    principal_module.install(session_class)
 
     @event.listens_for(session_class, "do_orm_execute")
     def _apply_rules(state):
@@ -66,9 +69,10 @@ def install(session_class, kernel) -> None:
             crit = criteria_for(
                 kernel.record_rules, principal, lambda p: kernel.registry.is_enabled(session, p)
             )
-            cache = (principal, crit)
+            # Built once per session and principal: every statement reuses the same options.
+            options = tuple(with_loader_criteria(model, criterion, propagate_to_loaders=True)
+                            for model, criterion in crit.items())
+            cache = (principal, options)
             session.info["huiwu.rule_criteria"] = cache
-        for model, criterion in cache[1].items():
-            state.statement = state.statement.options(
-                with_loader_criteria(model, criterion, propagate_to_loaders=True)
-            )
+        if cache[1]:
+            state.statement = state.statement.options(*cache[1])
