@@ -1,0 +1,1 @@
+"""The CRM's work, callable without a request: every function takes the session first."""
