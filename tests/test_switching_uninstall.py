@@ -14,7 +14,7 @@ from core.registry.uninstall import restore_from_backup, uninstall_with_backup
 from core.testing import plugin_state
 from huiwu_example.models import Note
 from tests.plugins_for_tests.helpers import another_kernel
-from tests.plugins_for_tests.orm_models import Contact, create_tables
+from tests.plugins_for_tests.orm_models import SampleContact, create_tables
 
 
 def has_table(kernel, name):
@@ -85,12 +85,12 @@ def test_uninstall_is_refused_while_a_dependant_is_installed(kernel):
 def test_a_backup_holds_encrypted_columns_as_ciphertext_and_restores_them(kernel, tmp_path):
     create_tables(kernel.engine)
     with kernel.system_session() as s:
-        s.add(Contact(name="陈静", phone="13700001111"))
+        s.add(SampleContact(name="陈静", phone="13700001111"))
         s.commit()
-        path = dump_tables(s.connection(), [Contact.__table__], tmp_path / "contacts.jsonl")
-        s.execute(Contact.__table__.delete())
-        assert restore_tables(s.connection(), [Contact.__table__], path) == 1
+        path = dump_tables(s.connection(), [SampleContact.__table__], tmp_path / "contacts.jsonl")
+        s.execute(SampleContact.__table__.delete())
+        assert restore_tables(s.connection(), [SampleContact.__table__], path) == 1
         s.commit()
         assert "13700001111" not in path.read_text(encoding="utf-8")
-        assert s.scalars(select(Contact.phone)).all() == ["13700001111"]
+        assert s.scalars(select(SampleContact.phone)).all() == ["13700001111"]
         assert s.execute(text("SELECT phone FROM testorm_contact")).scalar().startswith("v1:")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text, type_coerce
 from sqlalchemy.exc import StatementError
 
 from core.db import Money, blind_index
-from tests.plugins_for_tests.orm_models import Charge, Contact, create_tables
+from tests.plugins_for_tests.orm_models import Charge, SampleContact, create_tables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -16,7 +16,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def contact(kernel, db):
     create_tables(kernel.engine)
-    person = Contact(name="王芳")
+    person = SampleContact(name="王芳")
     db.add(person)
     db.commit()
     return person
@@ -33,10 +33,10 @@ def test_money_refuses_float(db, contact):
 def test_money_keeps_two_places_rounding_half_up(db, contact):
     contact.fee = Decimal("1234.565")
     db.commit()
-    assert db.scalar(select(Contact.fee)) == Decimal("1234.57")
+    assert db.scalar(select(SampleContact.fee)) == Decimal("1234.57")
     contact.fee = "88"
     db.commit()
-    assert str(db.scalar(select(Contact.fee))) == "88.00"
+    assert str(db.scalar(select(SampleContact.fee))) == "88.00"
 
 
 def test_money_sums_exactly_in_the_database(db, contact):
@@ -75,7 +75,7 @@ def test_aware_datetimes_round_trip_as_the_same_instant_in_utc(kernel, db, conta
     contact.met_at = nine_thirty_in_shanghai
     db.commit()
     db.expire_all()
-    stored = db.get(Contact, contact.id).met_at
+    stored = db.get(SampleContact, contact.id).met_at
     assert stored == nine_thirty_in_shanghai
     assert stored.utcoffset() == timedelta(0)
     assert (stored.hour, stored.minute) == (1, 30)
@@ -89,9 +89,9 @@ def test_instants_compare_across_time_zones(db, contact):
     db.commit()
     new_york = timezone(timedelta(hours=-5))
     just_before = datetime(2026, 2, 28, 20, 29, tzinfo=new_york)
-    assert db.scalar(select(func.count()).select_from(Contact).where(Contact.met_at > just_before)) == 1
-    assert db.scalar(select(func.count()).select_from(Contact)
-                     .where(Contact.met_at > just_before + timedelta(minutes=2))) == 0
+    assert db.scalar(select(func.count()).select_from(SampleContact).where(SampleContact.met_at > just_before)) == 1
+    assert db.scalar(select(func.count()).select_from(SampleContact)
+                     .where(SampleContact.met_at > just_before + timedelta(minutes=2))) == 0
 
 
 # -- EncryptedString and blind index ------------------------------------------------
@@ -99,20 +99,20 @@ def test_instants_compare_across_time_zones(db, contact):
 def test_personal_data_is_stored_encrypted_and_read_back_in_clear(db, contact):
     contact.phone = "13800138000"
     contact.phone_index = blind_index("13800138000")
-    db.add(Contact(name="李娜", phone="13800138000"))
+    db.add(SampleContact(name="李娜", phone="13800138000"))
     db.commit()
     raw = db.execute(text("SELECT phone FROM testorm_contact ORDER BY id")).scalars().all()
     assert all(value.startswith("v1:") and "13800138000" not in value for value in raw)
     assert raw[0] != raw[1]  # a fresh nonce each time: equal phones do not look equal
     db.expire_all()
-    assert db.get(Contact, contact.id).phone == "13800138000"
+    assert db.get(SampleContact, contact.id).phone == "13800138000"
 
 
 def test_blind_index_finds_an_exact_value_and_nothing_else(db, contact):
     contact.phone, contact.phone_index = "13800138000", blind_index("13800138000")
-    db.add(Contact(name="刘洋", phone="13911112222", phone_index=blind_index("13911112222")))
+    db.add(SampleContact(name="刘洋", phone="13911112222", phone_index=blind_index("13911112222")))
     db.commit()
-    found = db.scalars(select(Contact.name).where(Contact.phone_index == blind_index(" 13800138000 "))).all()
+    found = db.scalars(select(SampleContact.name).where(SampleContact.phone_index == blind_index(" 13800138000 "))).all()
     assert found == ["王芳"]
-    assert db.scalars(select(Contact).where(Contact.phone_index == blind_index("1380013800"))).all() == []
+    assert db.scalars(select(SampleContact).where(SampleContact.phone_index == blind_index("1380013800"))).all() == []
     assert blind_index("13800138000") != "13800138000" and len(blind_index("x")) == 64

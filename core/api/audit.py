@@ -10,7 +10,7 @@ from core.api.base import page_of, require
 from core.api.schemas import Schema
 from core.audit.models import AuditLog
 
-blp = Blueprint("core_audit", __name__, url_prefix="core", description="Audit log")
+blp = Blueprint("api_core_audit", __name__, url_prefix="core", description="Audit log")
 
 
 class AuditQuerySchema(Schema):

@@ -10,7 +10,7 @@ from marshmallow import fields
 from core.api.base import require_login
 from core.api.schemas import Schema
 
-blp = Blueprint("core_me", __name__, url_prefix="core", description="The caller")
+blp = Blueprint("api_core_me", __name__, url_prefix="core", description="The caller")
 
 
 class MeSchema(Schema):

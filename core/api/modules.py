@@ -12,7 +12,7 @@ from core.api.schemas import Schema
 from core.registry.models import ModuleState
 from core.web.i18n import chosen_locale
 
-blp = Blueprint("core_modules", __name__, url_prefix="core", description="Modules")
+blp = Blueprint("api_core_modules", __name__, url_prefix="core", description="Modules")
 
 
 class ModuleSchema(Schema):

@@ -23,7 +23,7 @@ from core.security import log as security_log
 from core.security import tokens
 from core.security.models import ApiToken
 
-blp = Blueprint("core_tokens", __name__, url_prefix="core", description="Your API tokens")
+blp = Blueprint("api_core_tokens", __name__, url_prefix="core", description="Your API tokens")
 
 
 class TokenSchema(RecordSchema):

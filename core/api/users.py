@@ -18,7 +18,7 @@ from core.security.models import Role, User
 from core.security.users import create_user
 from core.web.i18n import LOCALES
 
-blp = Blueprint("core_users", __name__, url_prefix="core", description="Users")
+blp = Blueprint("api_core_users", __name__, url_prefix="core", description="Users")
 
 LOCALE_FIELD = {"allow_none": True, "validate": validate.OneOf(list(LOCALES))}
 

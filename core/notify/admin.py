@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 
 from core.admin.base import SecureModelView
 from core.notify import inbox, webhooks
@@ -99,7 +98,7 @@ class WebhookView(SecureModelView):
     column_choices: ClassVar = {"format": FORMAT_CHOICES}
     form_columns = ("name", "url", "format", "events", "active", "new_secret")
     form_overrides: ClassVar = {"format": SelectField, "events": StringField}
-    form_args: ClassVar = {"format": {"choices": [SelectChoice(value, label) for value, label in FORMAT_CHOICES]}}
+    form_args: ClassVar = {"format": {"choices": list(FORMAT_CHOICES)}}
     form_extra_fields: ClassVar = {"new_secret": PasswordField(_l("Secret"), description=_l(
         "JSON: key of the X-Huiwu-Signature HMAC; DingTalk: the robot's signing secret. "
         "Leave empty to keep the current one."))}

@@ -15,7 +15,7 @@ from core.db import AuditedMixin, Base, EncryptedString, IdMixin, Money, UTCDate
 from core.db.types import BlindIndex
 
 
-class Contact(AuditedMixin, Base):
+class SampleContact(AuditedMixin, Base):
     __tablename__ = "testorm_contact"
     __audit_masked__ = ("pin",)
 
@@ -43,5 +43,5 @@ class Charge(IdMixin, Base):
 
 
 def create_tables(engine) -> None:
-    for model in (Contact, Charge):
+    for model in (SampleContact, Charge):
         model.__table__.create(engine, checkfirst=True)
