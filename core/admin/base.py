@@ -26,6 +26,12 @@ STAMP_COLUMNS = ("created_at", "updated_at", "created_by", "updated_by",
 class AdminForm(FlaskForm):
     """Flask-WTF's CSRF for every admin form (SecureForm would be refused by CSRFProtect)."""
 
+    def __init__(self, *args, **kwargs):
+        # Flask-Admin's Unique validator tells "this record" from "another one" by ``_obj``,
+        # which only its own BaseForm sets: without it, saving an edit says "Already exists."
+        self._obj = kwargs.get("obj", args[1] if len(args) > 1 else None)
+        super().__init__(*args, **kwargs)
+
 
 def _kernel():
     return current_app.extensions["huiwu"]
