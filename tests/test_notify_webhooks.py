@@ -189,3 +189,20 @@ def test_webhook_pages_need_their_permissions(make_user, client_as):
 ])
 def test_subscription_patterns(events, event, heard):
     assert subscribes(events, event) is heard
+
+
+def test_editing_a_webhook_keeps_its_secret_unless_a_new_one_is_given(kernel, admin_client):
+    add_webhooks(kernel, {"name": "ERP", "url": "https://erp.example/hook", "format": "json",
+                          "events": "*", "secret": "old-key"})
+    with kernel.system_session() as session:
+        hook_id = session.execute(select(Webhook.id)).scalar_one()
+    form = admin_client.get(f"/admin/webhooks/edit/?id={hook_id}").get_data(as_text=True)
+    assert "old-key" not in form
+
+    admin_client.post(f"/admin/webhooks/edit/?id={hook_id}", data={
+        "name": "ERP", "url": "https://erp.example/hook2", "format": "json", "events": "*",
+        "active": "y", "new_secret": "", "version_seen": "1", "csrf_token": csrf_from(form)})
+
+    with kernel.system_session() as session:
+        hook = session.get(Webhook, hook_id)
+        assert (hook.url, hook.secret) == ("https://erp.example/hook2", "old-key")

@@ -186,3 +186,15 @@ def test_redis_down_at_commit_loses_nothing(kernel, flaky, monkeypatch):
 
     assert outbox.deliver_due(kernel) == 1
     assert flaky.received == [{"n": 8}]
+
+
+def test_message_details_show_what_was_sent_in_chinese(kernel, flaky, make_user, client_as):
+    msg = emit_and_commit(kernel, venue="国际会议中心")
+    reader = client_as(make_user("reader", permissions=["core.outbox.read"], locale="zh_Hans"),
+                       locale="zh_Hans")
+
+    listing = reader.get("/admin/outbox/").get_data(as_text=True)
+    details = reader.get(f"/admin/outbox/details/?id={msg.id}").get_data(as_text=True)
+
+    assert "发件箱" in listing and "待投递" in listing
+    assert "国际会议中心" in details and "mail server down" in details

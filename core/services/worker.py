@@ -44,7 +44,8 @@ def run_worker(kernel, burst: bool = False, interval: float = 5.0, echo=print) -
     if kernel.settings.redis_url:
         _run_with_rq(kernel, burst, interval, echo)
         return
-    echo(f"huiwu worker: no Redis configured; sweeping the outbox and jobs every {interval:g} s")
+    if not burst:
+        echo(f"huiwu worker: no Redis configured; sweeping the outbox and jobs every {interval:g} s")
     while True:
         done = _sweep_logged(kernel)
         if burst:
