@@ -3,7 +3,10 @@ import pytest
 from huiwu_example.models import Note
 from sqlalchemy import event, func, select, update
 
+from core.api.messages import translate
+from core.db.types import utcnow
 from core.security.log import SecurityEvent
+from core.security.models import User
 from core.security.tokens import issue
 
 
@@ -44,10 +47,9 @@ def test_missing_field_and_wrong_type_of_body(writer):
     assert listed["errors"] == {"_schema": ["The input has the wrong type."]}
 
 
-def test_validation_error_in_chinese_for_a_chinese_caller(writer):
+def test_the_users_own_language_wins_over_accept_language(writer):
     response = writer.post("/api/v1/example/notes", json={"title": "x" * 201},
                            headers={"Accept-Language": "zh-CN"})
-    # The token's user reads English; Accept-Language does not override a user's own choice.
     assert response.get_json()["errors"]["title"] == ["Length must be between 1 and 200."]
 
 
@@ -69,6 +71,18 @@ def test_error_in_chinese_by_accept_language_when_nobody_is_logged_in(app):
     assert assert_error_shape(response, 401, "unauthorized")["message"] == "请先登录。"
     english = app.test_client().get("/api/v1/core/me", headers={"Accept-Language": "en-US"})
     assert english.get_json()["message"] == "Please log in first."
+
+
+@pytest.mark.parametrize(("english", "chinese"), [
+    ("Must be greater than or equal to 1 and less than or equal to 100.", "必须在 1 到 100 之间。"),
+    ("Must be one of: zh_Hans, en.", "必须是以下之一：zh_Hans, en。"),
+    ("Not a valid datetime.", "不是有效的日期时间（请用 ISO 8601 格式，如 2026-05-01T09:30:00+08:00）。"),
+    ("Shorter than minimum length 8.", "至少 8 个字符。"),
+    ("A plugin's own message stays as it is.", "A plugin's own message stays as it is."),
+])
+def test_marshmallow_messages_are_translated_with_their_numbers(app, english, chinese):
+    with app.test_request_context("/api/v1/core/me", headers={"Accept-Language": "zh-CN"}):
+        assert translate(english) == chinese
 
 
 def test_malformed_json_is_400(writer):
@@ -143,6 +157,26 @@ def test_concurrent_write_between_read_and_flush_is_409(writer):
         event.remove(Note, "before_update", someone_else_saves)
     assert_error_shape(response, 409, "conflict")
     assert writer.get(f"/api/v1/example/notes/{note['id']}").get_json()["title"] == "plan"
+
+
+def test_a_duplicate_saved_by_someone_else_first_is_409(app, kernel, admin_client):
+    """The login was free when checked, but another request inserted it before our INSERT."""
+    csrf = admin_client.get("/api/v1/core/me").get_json()["csrf_token"]
+
+    def someone_else_inserts(_mapper, connection, target):
+        connection.execute(User.__table__.insert().values(
+            login=target.login, name="first", active=True, is_superuser=False, is_portal=False,
+            version=1, created_at=utcnow(), updated_at=utcnow()))
+
+    event.listen(User, "before_insert", someone_else_inserts)
+    try:
+        response = admin_client.post("/api/v1/core/users", headers={"X-CSRFToken": csrf},
+                                     json={"login": "twin", "name": "second", "password": "long-enough-1"})
+    finally:
+        event.remove(User, "before_insert", someone_else_inserts)
+    assert_error_shape(response, 409, "conflict")
+    with kernel.system_session() as s:
+        assert s.scalar(select(func.count()).select_from(User).where(User.login == "twin")) == 0
 
 
 def test_numbers_too_large_for_the_database_are_4xx(writer):
