@@ -12,7 +12,13 @@ from flask_wtf.csrf import CSRFProtect
 from core.config import Settings
 from core.kernel import Kernel
 from core.web.auth import init_login
-from core.web.errors import init_errors
+from core.admin.setup import init_admin
+from core.api.setup import init_api
+from core.notify.setup import init_notify
+from core.portal.setup import init_portal
+from core.services.setup import init_services
+from core.web import views as web_views
+from core.web.errors import BoundedIntConverter, init_errors
 from core.web.gating import EndpointOwners, init_gating
 from core.web.i18n import init_babel
 
@@ -33,6 +39,8 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
     )
     app.config.update(settings.extra)
     app.extensions["huiwu"] = kernel
+    # before any route is added: ids no database column holds answer 404
+    app.url_map.converters["int"] = BoundedIntConverter
     owners = EndpointOwners()
     app.extensions["huiwu.owners"] = owners
 
@@ -41,13 +49,6 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
     app.extensions["huiwu.csrf"] = csrf
     init_login(app, kernel)
     init_gating(app, kernel, owners)
-
-    from core.web import views as web_views
-    from core.admin.setup import init_admin
-    from core.api.setup import init_api
-    from core.portal.setup import init_portal
-    from core.notify.setup import init_notify
-    from core.services.setup import init_services
 
     web_views.init_views(app, kernel)
     init_services(app, kernel)

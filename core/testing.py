@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import re
 import uuid
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -85,7 +88,9 @@ def kernel(database_url, instance_path):
 def app(kernel):
     from core.app import create_app
 
-    return create_app(kernel=kernel)
+    application = create_app(kernel=kernel)
+    application.test_client_class = ApiCsrfClient
+    return application
 
 
 def reset_database(kernel) -> None:
@@ -150,11 +155,36 @@ def make_user(kernel):
     return make
 
 
-def login_client(client, user_id: int, locale: str = "en"):
+class ApiCsrfClient(FlaskClient):
+    """A browser-like client: its API writes carry the session's CSRF header, as our pages' scripts do.
+
+    Form posts are left alone, so tests of form CSRF still see refusals.
+    """
+
+    api_csrf: str | None = None
+
+    def open(self, *args, **kwargs):
+        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+        method = kwargs.get("method", "GET").upper()
+        if self.api_csrf and path.startswith("/api/") and method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            if "Authorization" not in headers:
+                headers.setdefault("X-CSRFToken", self.api_csrf)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+def login_client(client, user_id: int, locale: str = "en", api_csrf: bool = True):
+    """Log ``client`` in as ``user_id``; with ``api_csrf`` its API writes send the CSRF header."""
+    raw = secrets.token_hex(20)
     with client.session_transaction() as sess:
         sess["_user_id"] = str(user_id)
         sess["_fresh"] = True
         sess["locale"] = locale
+        sess["csrf_token"] = raw
+    if api_csrf and isinstance(client, ApiCsrfClient):
+        app = client.application
+        client.api_csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
     return client
 
 
@@ -162,12 +192,12 @@ def login_client(client, user_id: int, locale: str = "en"):
 def client_as(app, make_user):
     """``client_as("administrator")`` or ``client_as(user)``: a test client logged in."""
 
-    def make(who, locale="en", **kwargs):
+    def make(who, locale="en", api_csrf=True, **kwargs):
         if isinstance(who, str):
             user = make_user(f"user_{who}_{uuid.uuid4().hex[:6]}", roles=(who,), **kwargs)
         else:
             user = who
-        return login_client(app.test_client(), user.id, locale)
+        return login_client(app.test_client(), user.id, locale, api_csrf)
 
     return make
 

@@ -34,7 +34,7 @@ def notes_in_db(kernel):
 
 
 def test_cookie_session_write_needs_the_csrf_header(app, kernel, client_as, taker):
-    client = client_as(taker)
+    client = client_as(taker, api_csrf=False)
     refused = client.post("/api/v1/example/notes", json={"title": "x"})
     assert refused.status_code == 400
     assert refused.get_json()["code"] == "csrf_failed"

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 import pluggy
 from sqlalchemy import select
+from sqlalchemy.orm import scoped_session
 
 from core import hookspecs
 from core.registry.discovery import Plugin, discover
@@ -270,6 +271,8 @@ class Registry:
         A new transaction reads again, so a long-lived session (a worker's)
         sees a module switched on or off by another process.
         """
+        if isinstance(session, scoped_session):
+            session = session()
         cached = session.info.get(ENABLED_CACHE_KEY)
         transaction = session.get_transaction()
         if cached is not None and transaction is not None and cached[0] is transaction:

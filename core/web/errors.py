@@ -82,7 +82,6 @@ def login_url() -> str:
 
 
 def init_errors(app, kernel) -> None:
-    app.url_map.converters["int"] = BoundedIntConverter
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
