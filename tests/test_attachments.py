@@ -3,6 +3,7 @@ import io
 
 import pytest
 from flask_babel import lazy_gettext as _l
+from huiwu_example.models import Note
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -15,7 +16,6 @@ from core.services.attachments_admin import AttachmentsMixin
 from core.services.models import Attachment
 from core.services.storage import LocalStorage, storage_of, use_storage
 from core.testing import csrf_from, login_client
-from huiwu_example.models import Note
 
 PDF = b"%PDF-1.4 contract of the Hangzhou dealers' conference"
 

@@ -3,13 +3,20 @@ import io
 
 import boto3
 import pytest
+from huiwu_example.models import Note
 from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
 from core.db.session import ConfigError
 from core.services import attachments
-from core.services.storage import LocalStorage, S3Storage, key_for, storage_from_url, storage_of, use_storage
-from huiwu_example.models import Note
+from core.services.storage import (
+    LocalStorage,
+    S3Storage,
+    key_for,
+    storage_from_url,
+    storage_of,
+    use_storage,
+)
 
 
 @pytest.fixture(scope="module")
