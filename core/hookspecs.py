@@ -174,15 +174,22 @@ def huiwu_event_handlers() -> list:
 
 @hookspec
 def huiwu_settings() -> list:
-    """Return ``core.settings.SettingSpec`` objects: typed settings with defaults.
+    """Return ``core.services.settings.SettingSpec`` objects: typed settings with defaults.
 
-    Administrators edit them in the admin; ``core.settings.get`` reads them.
+    Called once at start-up; keys read ``<plugin>.<name>``. Administrators
+    edit them on the Settings page (shown while the plugin is enabled);
+    ``core.services.settings.get(session, key)`` reads them, returning the
+    default until a value is set.
     """
 
 
 @hookspec
 def huiwu_scheduled_jobs() -> list:
-    """Return ``core.scheduler.Job`` objects: a name, a cron expression, a function.
+    """Return ``core.services.scheduler.Job`` objects: a name, a cron expression, a function.
 
-    At most one run of a job at a time across all processes; each run is logged.
+    Called once at start-up; names read ``<plugin>.<job>``, cron expressions
+    are read in the company's time zone. ``func(session)`` runs with a system
+    session and is committed after it; at most one run of a job at a time
+    across all processes; each run is logged; jobs of a disabled plugin do
+    not run.
     """

@@ -206,5 +206,5 @@ def test_old_runs_are_pruned(kernel, db):
                           runner="r")])
         s.commit()
     run = scheduler.run_now(kernel, "core.prune_job_runs", started_by="admin")
-    assert (run.status, run.summary, run.trigger) == ("ok", "removed 1 old runs", "manual")
+    assert (run.status, run.summary, run.trigger) == ("ok", "old runs removed: 1", "manual")
     assert len(runs(kernel, "core.prune_job_runs")) == 2  # the recent one and this run

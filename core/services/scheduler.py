@@ -284,7 +284,7 @@ def prune_job_runs(session) -> str:
         delete(JobRun).where(JobRun.started_at < cutoff, JobRun.status != RUNNING)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return f"removed {removed} old runs"
+    return f"old runs removed: {removed}"
 
 
 KERNEL_JOBS = [Job("core.prune_job_runs", "30 3 * * *", prune_job_runs, _l("Prune the job log"))]

@@ -175,7 +175,8 @@ def _convert(spec: SettingSpec, raw):
 
 
 def _refuse(spec: SettingSpec, reason) -> None:
-    raise ValidationFailed(f"{spec.title or spec.key}: {reason}", field=spec.key)
+    raise ValidationFailed(_("%(title)s: %(reason)s", title=spec.title or spec.key, reason=reason),
+                           field=spec.key)
 
 
 def to_json(spec: SettingSpec, value):
@@ -249,7 +250,8 @@ def update(session, changes: dict, seen_versions: dict | None = None) -> list[st
             errors[key] = [str(exc.message)]
     for key, value in wanted.items():
         if specs[key].type == "attachment" and value is not None and not _attachment_exists(session, value):
-            errors[key] = [f"{specs[key].title or key}: {_('the file does not exist.')}"]
+            errors[key] = [_("%(title)s: %(reason)s", title=specs[key].title or key,
+                             reason=_("the file does not exist."))]
     if errors:
         if len(errors) == 1:
             key, reasons = next(iter(errors.items()))

@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 03:09:20.890302
+Create Date: 2026-11-27 03:17:06.953834
 """
 from alembic import op
 import sqlalchemy as sa
