@@ -101,7 +101,7 @@ def test_bulk_update_and_delete_statements_are_recorded_row_by_row(kernel, as_cl
     as_clerk.add_all([Contact(name="甲", fee=Decimal("1.00")), Contact(name="乙", fee=Decimal("2.00")),
                       Contact(name="丙", fee=Decimal("3.00"))])
     as_clerk.commit()
-    as_clerk.execute(update(Contact).where(Contact.fee < Decimal("3")).values(fee=Contact.fee * 10))
+    as_clerk.execute(update(Contact).where(Contact.fee < Decimal(3)).values(fee=Contact.fee * 10))
     as_clerk.execute(delete(Contact).where(Contact.name == "丙"))
     as_clerk.commit()
 

@@ -2,7 +2,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.api.base import check_version

@@ -1,5 +1,6 @@
 """Switching modules on and off: dependencies are respected, data stays, every app instance agrees."""
 import pytest
+from huiwu_example.models import Note
 from sqlalchemy import func, select
 
 from core.app import create_app
@@ -10,7 +11,6 @@ from core.registry.models import ModuleState
 from core.registry.registry import Registry
 from core.security.models import Role
 from core.testing import plugin_state
-from huiwu_example.models import Note
 from tests.plugins_for_tests.helpers import another_kernel
 
 

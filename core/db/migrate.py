@@ -11,8 +11,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.script import ScriptDirectory
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from core.db.base import metadata
 
@@ -87,7 +87,7 @@ def revision(engine, registry, branch: str, message: str, tables_prefix: str | N
         try:
             script.get_revision(f"{branch}@head")
             kwargs = {"head": f"{branch}@head"}
-        except Exception:
+        except Exception:  # noqa: BLE001 - alembic says "no such branch" in several ways
             kwargs = {"head": "base", "branch_label": branch,
                       "depends_on": _first_depends_on(script, registry, branch, dirs)}
         version_path = dirs.get(branch)

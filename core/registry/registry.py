@@ -79,7 +79,7 @@ class Registry:
                 continue
             try:
                 self.pm.register(plugin.module, name=plugin.name)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
                 self.refuse(plugin.name, f"{type(exc).__name__}: {exc}")
         for plugin in self.loaded:
             self._check_hook_names(plugin)
@@ -95,7 +95,7 @@ class Registry:
             return
         try:
             impl(pm=self.pm)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
             self.refuse(plugin.name, f"{type(exc).__name__} in huiwu_add_hookspecs: {exc}")
 
     def _marked(self, module, name: str):
@@ -134,7 +134,7 @@ class Registry:
             try:
                 answer = impl() if impl is not None else None
                 plugin.contributions[hook_name] = list(answer or [])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
                 self.refuse(plugin.name, f"{type(exc).__name__} in {hook_name}: {exc}")
                 return
 
@@ -178,7 +178,7 @@ class Registry:
         """Refuse plugin ``name`` instead of failing when the block raises (start-up wiring)."""
         try:
             yield
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
             self.refuse(name, f"{type(exc).__name__} in {what}: {exc}")
 
     # -- reading ------------------------------------------------------------
