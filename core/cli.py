@@ -425,10 +425,22 @@ def db_current(ctx):
 @click.option("-m", "--message", required=True)
 @pass_ctx
 def db_revision(ctx, branch, message):
-    """Autogenerate a revision for the kernel (``core``) or a plugin's branch (developers)."""
+    """Autogenerate a revision for the kernel (``core``) or a plugin's branch (developers).
+
+    Enable the plugin first, so the database holds its tables as its newest
+    revision left them; the new revision is the difference to its models.
+    """
+    from alembic.util import CommandError
+
     from core.db import migrate
 
-    migrate.revision(ctx.kernel.engine, ctx.kernel.registry, branch, message)
+    kernel = ctx.initialised_kernel()
+    try:
+        migrate.revision(kernel.engine, kernel.registry, branch, message)
+    except (CommandError, ValueError) as exc:
+        raise DomainError(_("No revision written for %(branch)s: %(error)s (enable the module, or run "
+                            "`huiwu db upgrade`, so the database is at its newest revision first)",
+                            branch=branch, error=exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
