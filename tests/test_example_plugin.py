@@ -67,3 +67,17 @@ def test_disabled_its_surfaces_vanish_and_its_data_stays_then_comes_back(
     notes = admin_client.get("/api/v1/example/notes").get_json()
     assert [(n["title"], n["body"]) for n in notes] == [("嘉宾接送安排", "虹桥机场 T2")]
     assert MENU_LINK in admin_client.get("/admin/").get_data(as_text=True)
+
+
+def test_it_brings_its_own_chinese_translations(plugin_enabled, app, kernel):
+    from sqlalchemy import select as sql_select
+
+    from core.security.models import User
+    from core.testing import login_client
+
+    plugin_enabled("example")
+    with kernel.system_session() as s:
+        admin_id = s.scalar(sql_select(User.id).where(User.login == "admin"))
+    client = login_client(app.test_client(), admin_id, locale="zh_Hans")
+    page = client.get("/admin/example_notes/").get_data(as_text=True)
+    assert "便签" in page and "标题" in page and "写于" in page
