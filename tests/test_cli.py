@@ -159,3 +159,27 @@ def test_a_wrong_locale_or_time_zone_is_named(huiwu, variable, value):
     result = huiwu("modules", "list", **{variable: value})
     assert result.exit_code == 2
     assert result.stderr.startswith(f"huiwu: {variable}={value!r}")
+
+
+@pytest.fixture
+def clitool_installed(monkeypatch):
+    import core.cli
+    from core.registry.discovery import plugins_from
+    from core.registry.registry import Registry
+
+    registry = Registry(plugins_from(["tests.plugins_for_tests.clitool"]))
+    monkeypatch.setattr(core.cli, "_registry", lambda: registry)
+    core.cli._plugin_commands.cache_clear()
+    yield
+    core.cli._plugin_commands.cache_clear()
+
+
+def test_a_plugins_command_runs_only_while_it_is_enabled(huiwu, clitool_installed):
+    refused = huiwu("clitool", "count-users")
+    assert refused.exit_code == 1
+    assert refused.stderr == ("huiwu: Module clitool is disabled; enable it with "
+                              "`huiwu modules enable clitool`.\n")
+    assert huiwu("modules", "enable", "clitool").exit_code == 0
+    counted = huiwu("clitool", "count-users")
+    assert counted.exit_code == 0 and counted.stdout == "1 users\n"
+    assert "count-users" in huiwu("clitool", "--help").stdout

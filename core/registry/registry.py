@@ -243,9 +243,11 @@ class Registry:
         """Ask every *enabled* plugin implementing ``hook_name``; {plugin: answer}.
 
         For hooks that plugins publish for each other (``huiwu_add_hookspecs``):
-        the answers come in dependency order and exceptions propagate to the
-        caller, inside its transaction.
+        ``session`` is passed to implementations that take it, the answers
+        come in dependency order, and exceptions propagate to the caller,
+        inside its transaction.
         """
+        kwargs = {"session": session, **kwargs}
         enabled = self.enabled(session)
         impls = self._impls(hook_name)
         return {
