@@ -167,7 +167,7 @@ def clitool_installed(monkeypatch):
     from core.registry.discovery import plugins_from
     from core.registry.registry import Registry
 
-    registry = Registry(plugins_from(["tests.plugins_for_tests.clitool"]))
+    registry = Registry(plugins_from(["tests.plugins_for_tests.clitool", "tests.plugins_for_tests.explodes"]))
     monkeypatch.setattr(core.cli, "_registry", lambda: registry)
     core.cli._plugin_commands.cache_clear()
     yield
@@ -183,3 +183,9 @@ def test_a_plugins_command_runs_only_while_it_is_enabled(huiwu, clitool_installe
     counted = huiwu("clitool", "count-users")
     assert counted.exit_code == 0 and counted.stdout == "1 users\n"
     assert "count-users" in huiwu("clitool", "--help").stdout
+
+
+def test_modules_list_tells_why_a_broken_module_cannot_load(huiwu, clitool_installed):
+    listed = huiwu("modules", "list").stdout.splitlines()
+    assert [line.split() for line in listed if line.startswith("explodes")] == [
+        ["explodes", "?", "broken", "RuntimeError:", "boom", "while", "importing", "explodes"]]
