@@ -15,7 +15,17 @@ import enum
 import json
 from pathlib import Path
 
-from sqlalchemy import Integer, Text, column, func, insert, select, table, text, type_coerce
+from sqlalchemy import (
+    Integer,
+    Text,
+    column,
+    func,
+    insert,
+    select,
+    table,
+    text,
+    type_coerce,
+)
 
 from core.db.types import EncryptedString
 

@@ -72,7 +72,7 @@ def load_demo(kernel, scale: str, progress=None) -> list[str]:
                 session.commit()
             except DomainError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - named and re-raised for the operator
+            except Exception as exc:
                 raise DomainError(_("Demo data of module %(name)s failed: %(error)s",
                                     name=name, error=f"{type(exc).__name__}: {exc}")) from exc
         if last[0] < last[1]:

@@ -7,7 +7,10 @@ that everything a plugin contributed disappears when the plugin is disabled.
 Hooks ask (``huiwu_<noun>[_<verb>]``) and return; to tell other plugins what
 happened, emit an event instead (``core.events``).
 
-A misspelt hook implementation is a start-up error naming the plugin.
+An implementation may take any subset of the spec's arguments. A misspelt
+hook name, a ``huiwu_*`` function without ``@hookimpl``, or a hook that
+raises at start-up refuses that plugin (``huiwu modules list`` says why);
+the other plugins load.
 """
 from __future__ import annotations
 
@@ -46,9 +49,10 @@ def huiwu_add_hookspecs(pm: pluggy.PluginManager) -> None:
 def huiwu_models() -> list[type]:
     """Return the SQLAlchemy model classes this plugin owns.
 
-    Called at start-up. Their tables (named ``<plugin>_<thing>``) are the
-    plugin's: created by its migrations, kept when it is disabled, dropped
-    only by an explicit uninstall.
+    Called at start-up. Their tables (named ``<plugin>_<thing>``; another
+    name refuses the plugin) are the plugin's: created by its migrations,
+    kept when it is disabled, dropped only by an explicit uninstall, which
+    backs them up first.
     """
 
 
@@ -57,7 +61,10 @@ def huiwu_install(session) -> None:
     """Seed the plugin's defaults the first time it is enabled.
 
     Called inside the enabling transaction, after the plugin's migrations
-    ran; raising a ``DomainError`` cancels the enabling.
+    ran, when the module is enabled for the first time (or again after an
+    uninstall; not when it is restored from a backup). Raising cancels the
+    enabling: a ``DomainError`` is shown as is, anything else as an error
+    naming the module.
     """
 
 
@@ -73,9 +80,13 @@ def huiwu_uninstall(session) -> None:
 def huiwu_demo_data(session, scale: str, progress) -> None:
     """Create demo data; ``scale`` is ``"small"`` or ``"large"``.
 
-    Called for enabled plugins in dependency order, so a plugin finds the
-    demo rows of the plugins it depends on. ``progress(done, total, label)``
-    reports long work. Demo data should read like a real Chinese agency's.
+    Called by ``huiwu demo`` and ``huiwu init --demo`` for enabled plugins
+    in dependency order, so a plugin finds the demo rows of the plugins it
+    depends on; each plugin in a transaction of its own, committed after
+    the hook returns. ``progress(done, total, label)`` draws the progress
+    bar of long work. Return early when your demo rows exist already, so a
+    second run adds nothing. Demo data should read like a real Chinese
+    agency's.
     """
 
 
@@ -96,8 +107,9 @@ def huiwu_analytics_datasets() -> list:
 def huiwu_permissions() -> list:
     """Return the ``core.security.Permission`` objects this plugin declares.
 
-    Ids read ``<plugin>.<object>.<action>``; a role or view that names an
-    undeclared permission is a start-up error.
+    Called at start-up. Ids read ``<plugin>.<object>.<action>`` and must
+    start with the plugin's own name; a role naming a permission nobody
+    declared refuses the plugin that declares the role.
     """
 
 
@@ -106,7 +118,9 @@ def huiwu_default_roles() -> list:
     """Return ``core.security.RoleSpec`` objects: roles and the permissions they get.
 
     Several plugins may extend the same role name; the permissions are
-    united. Synchronised into the database when the plugin is enabled.
+    united. Synchronised into the database when the plugin is enabled
+    (and by ``huiwu init``); permissions are added, never taken away, so an
+    administrator's changes to a role survive.
     """
 
 
@@ -136,7 +150,11 @@ def huiwu_admin_views(session) -> list:
 
 @hookspec
 def huiwu_api_blueprints() -> list:
-    """Return flask-smorest ``Blueprint`` objects, mounted under ``/api/v1``."""
+    """Return flask-smorest ``Blueprint`` objects, mounted at ``/api/v1/<url_prefix>``.
+
+    Registered at start-up (and listed in ``/api/v1/openapi.json``);
+    answering 404 while the plugin is disabled.
+    """
 
 
 @hookspec
@@ -149,7 +167,11 @@ def huiwu_portal_pages() -> list:
 
 @hookspec
 def huiwu_cli_commands() -> list:
-    """Return click commands, added to the ``huiwu`` command under the plugin's name."""
+    """Return click commands, added to the ``huiwu`` command under the plugin's name.
+
+    ``huiwu <plugin> <command>`` runs only while the plugin is enabled;
+    decorate a command with ``core.cli.pass_kernel`` to receive the kernel.
+    """
 
 
 # --------------------------------------------------------------------------
@@ -158,7 +180,10 @@ def huiwu_cli_commands() -> list:
 
 @hookspec
 def huiwu_events() -> list:
-    """Return the ``core.events.EventType`` objects this plugin emits (its contract)."""
+    """Return the ``core.events.EventType`` objects this plugin emits (its contract).
+
+    Names read ``<plugin>.<past_tense>``; emit with ``core.events.emit(session, name, **payload)``.
+    """
 
 
 @hookspec

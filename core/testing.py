@@ -26,13 +26,13 @@ from core.security.models import Department, Role, RolePermission, User
 from core.security.passwords import hash_password
 
 ADMIN_PASSWORD = "admin-test-pw"
+KEEP_TABLES = {"core_alembic_version"}
 
 
 @functools.cache
 def cached_hash(password: str) -> str:
     """argon2 is slow on purpose; tests hash each distinct password once."""
     return hash_password(password)
-KEEP_TABLES = {"core_alembic_version"}
 
 
 def _make_pg_database(base_url: str, worker: str) -> tuple[str, callable]:

@@ -22,7 +22,8 @@ KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "lazy_
 
 def areas() -> list[Path]:
     found = [ROOT / "core"]
-    found += sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists())
+    if (ROOT / "plugins").is_dir():
+        found += sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists())
     return found
 
 

@@ -178,3 +178,16 @@ def test_the_application_starts_and_serves_with_broken_plugins_installed(kernel)
         assert app.test_client().get("/login").status_code == 200
     assert [p.name for p in registry.broken] == ["explodes", "misspelt", "views_raise"]
     assert loaded(registry) == ["alpha"]
+
+
+def test_every_hookspec_is_documented_and_every_start_up_hook_is_a_spec():
+    import inspect
+
+    from core import hookspecs
+    from core.registry.registry import STATIC_HOOKS
+
+    specs = {n: f for n, f in vars(hookspecs).items() if hasattr(f, "huiwu_spec")}
+    assert len(specs) >= 17
+    undocumented = [n for n, f in specs.items() if len(inspect.getdoc(f) or "") < 40]
+    assert undocumented == []
+    assert set(STATIC_HOOKS) <= set(specs)

@@ -1,5 +1,6 @@
 """Switching modules on and off: dependencies are respected, data stays, every app instance agrees."""
 import pytest
+from huiwu_example.models import Note
 from sqlalchemy import func, select
 
 from core.app import create_app
@@ -10,7 +11,6 @@ from core.registry.models import ModuleState
 from core.registry.registry import Registry
 from core.security.models import Role
 from core.testing import plugin_state
-from huiwu_example.models import Note
 from tests.plugins_for_tests.helpers import another_kernel
 
 
@@ -134,3 +134,29 @@ def test_module_state_is_one_row_per_module(kernel, plugin_enabled):
         row = s.get(ModuleState, "example")
         assert (row.enabled, row.installed, row.installed_version) == (True, True, "0.1.0")
         assert s.scalar(select(func.count()).select_from(ModuleState).where(ModuleState.name == "example")) == 1
+
+
+def test_an_install_step_that_raises_cancels_the_enabling_naming_the_module(kernel):
+    registry = Registry(plugins_from(["tests.plugins_for_tests.install_raises"]))
+    with another_kernel(kernel, registry) as other:
+        with other.system_session() as s, pytest.raises(DomainError) as refused:
+            switching.enable(other, s, "install_raises")
+        assert str(refused.value.message) == (
+            "Module install_raises could not be enabled: RuntimeError: the default price list is missing")
+        assert enabled(other) == set()
+
+
+def test_demo_data_that_fails_names_its_module(kernel):
+    from core.bootstrap import load_demo
+
+    registry = Registry(plugins_from(["tests.plugins_for_tests.install_raises"]))
+    with another_kernel(kernel, registry) as other:
+        with other.system_session() as s:
+            s.add(ModuleState(name="install_raises", enabled=True, installed=True))
+            s.commit()
+        seen = []
+        with pytest.raises(DomainError) as failed:
+            load_demo(other, "small", progress=lambda done, total, label: seen.append((label, done, total)))
+    assert str(failed.value.message) == (
+        "Demo data of module install_raises failed: ValueError: no demo data at small scale")
+    assert seen[:3] == [("core", 0, 1), ("core", 1, 1), ("install_raises", 0, 1)]

@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from huiwu_example.models import Note
 from sqlalchemy import inspect, select, text
 
 from core.backup import dump_tables, restore_tables
@@ -12,7 +13,6 @@ from core.registry.models import ModuleState
 from core.registry.registry import Registry
 from core.registry.uninstall import restore_from_backup, uninstall_with_backup
 from core.testing import plugin_state
-from huiwu_example.models import Note
 from tests.plugins_for_tests.helpers import another_kernel
 from tests.plugins_for_tests.orm_models import SampleContact, create_tables
 

@@ -1,8 +1,12 @@
 """Recording every change of an audited row, from the session itself.
 
-Runs in ``after_flush`` while the attribute history is still there and the
-new rows have their ids; the audit rows are inserted on the same connection,
-so they commit or roll back with the change they describe.
+Object changes are recorded in ``after_flush``, while the attribute history
+is still there and new rows have their ids; values the session never loaded
+(an expired attribute, a row deleted unseen) are read in ``before_flush``.
+Bulk ``update()``/``delete()`` statements on audited models are recorded
+too, row by row, by reading the rows they touch before and after. Audit rows
+are inserted on the same connection, so they commit or roll back with the
+change they describe.
 """
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import datetime as dt
 import decimal
 import enum
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm.base import NO_VALUE
 
 from core.audit.models import AuditLog
 from core.db.mixins import AuditedMixin
@@ -19,6 +24,8 @@ from core.security.principal import current
 
 SKIPPED = {"updated_at", "updated_by_id", "version", "created_at", "created_by_id"}
 MASK = "***"
+BEFORE_KEY = "huiwu.audit_before"
+SYSTEM = {"huiwu_system": True}
 
 
 def _plain(value):
@@ -37,6 +44,10 @@ def _plain(value):
     return str(value)
 
 
+#: Masked column names per mapper, worked out on the first flush of each class.
+_MASKED: dict = {}
+
+
 def _masked_columns(mapper) -> frozenset[str]:
     masked = _MASKED.get(mapper)
     if masked is None:
@@ -48,25 +59,27 @@ def _masked_columns(mapper) -> frozenset[str]:
     return masked
 
 
-#: Masked column names per mapper, worked out on the first flush of each class.
-_MASKED: dict = {}
-_INSERT_AUDIT = insert(AuditLog)
+def _keys(mapper) -> list[str]:
+    return [a.key for a in mapper.column_attrs if a.key not in SKIPPED and a.key != "id"]
 
 
-def _changes(obj, action: str) -> dict:
+def _pair(key, before, after, masked) -> list:
+    if key in masked:
+        before = MASK if before is not None else None
+        after = MASK if after is not None else None
+    return [_plain(before), _plain(after)]
+
+
+def _changes(obj, action: str, known_before: dict) -> dict:
     state = inspect(obj)
-    mapper = state.mapper
-    masked = _masked_columns(mapper)
+    masked = _masked_columns(state.mapper)
     out = {}
-    for attr in mapper.column_attrs:
-        key = attr.key
-        if key in SKIPPED or key == "id":
-            continue
+    for key in _keys(state.mapper):
         if action == "update":
             hist = state.attrs[key].history
             if not hist.has_changes():
                 continue
-            before = hist.deleted[0] if hist.deleted else None
+            before = known_before[key] if key in known_before else (hist.deleted[0] if hist.deleted else None)
             after = hist.added[0] if hist.added else None
             if before == after:
                 continue
@@ -75,11 +88,11 @@ def _changes(obj, action: str) -> dict:
             if after is None:
                 continue
         else:
-            before, after = state.attrs[key].value, None
-        if key in masked:
-            before = MASK if before is not None else None
-            after = MASK if after is not None else None
-        out[key] = [_plain(before), _plain(after)]
+            before = known_before[key] if key in known_before else state.dict.get(key)
+            after = None
+            if before is None:
+                continue
+        out[key] = _pair(key, before, after, masked)
     return out
 
 
@@ -87,40 +100,115 @@ def _audited(obj) -> bool:
     return isinstance(obj, AuditedMixin) and getattr(obj, "__audited__", True)
 
 
+def _stored_values(session, obj, keys) -> dict:
+    """The values of ``keys`` as the database holds them now (before this flush)."""
+    if not keys:
+        return {}
+    mapper = inspect(obj).mapper
+    cols = [mapper.attrs[k].class_attribute for k in keys]
+    pk = inspect(obj).identity
+    row = session.execute(
+        select(*cols).where(*[c == v for c, v in zip(mapper.primary_key, pk, strict=True)])
+        .execution_options(**SYSTEM)
+    ).one_or_none()
+    return dict(zip(keys, row, strict=True)) if row is not None else {}
+
+
+def _log_row(principal, now, action, table, record_id, changes) -> dict:
+    return {"at": now, "user_id": principal.user_id, "user_login": principal.login, "action": action,
+            "table_name": table, "record_id": str(record_id), "changes": changes}
+
+
 def install(session_class) -> None:
     @event.listens_for(session_class, "before_flush")
-    def _stamp(session, _ctx, _instances):
+    def _stamp_and_remember(session, _ctx, _instances):
         user_id = current(session).user_id
         for obj in session.new:
             if isinstance(obj, AuditedMixin):
                 obj.created_by_id = obj.created_by_id or user_id
                 obj.updated_by_id = user_id
+        remembered = session.info.setdefault(BEFORE_KEY, {})
         for obj in session.dirty:
             if isinstance(obj, AuditedMixin) and session.is_modified(obj, include_collections=False):
                 obj.updated_by_id = user_id
+                if _audited(obj):
+                    state = inspect(obj)
+                    unseen = [k for k, v in state.committed_state.items() if v is NO_VALUE]
+                    remembered[id(obj)] = _stored_values(session, obj, unseen)
+        for obj in session.deleted:
+            if _audited(obj):
+                unseen = [k for k in _keys(inspect(obj).mapper) if k not in inspect(obj).dict]
+                remembered[id(obj)] = _stored_values(session, obj, unseen)
 
     @event.listens_for(session_class, "after_flush")
     def _record(session, _ctx):
-        principal = current(session)
-        now = utcnow()
+        principal, now = current(session), utcnow()
+        remembered = session.info.pop(BEFORE_KEY, {})
         rows = []
         for action, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
             for obj in objs:
                 if not _audited(obj):
                     continue
-                changes = _changes(obj, action)
+                changes = _changes(obj, action, remembered.get(id(obj), {}))
                 if action == "update" and not changes:
                     continue
-                rows.append(
-                    dict(
-                        at=now,
-                        user_id=principal.user_id,
-                        user_login=principal.login,
-                        action=action,
-                        table_name=obj.__table__.name,
-                        record_id=str(inspect(obj).identity[0] if inspect(obj).identity else obj.id),
-                        changes=changes,
-                    )
-                )
+                identity = inspect(obj).identity
+                rows.append(_log_row(principal, now, action, obj.__table__.name,
+                                     identity[0] if identity else obj.id, changes))
         if rows:
-            session.connection().execute(_INSERT_AUDIT, rows)
+            session.connection().execute(insert(AuditLog), rows)
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _record_bulk(state):
+        if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+            return None
+        model = state.bind_mapper.class_
+        if not (issubclass(model, AuditedMixin) and getattr(model, "__audited__", True)):
+            return None
+        return _bulk(state, model)
+
+
+def _bulk(state, model):
+    """Run a bulk UPDATE/DELETE of audited rows, recording each row it touched."""
+    session, mapper = state.session, inspect(model)
+    keys = _keys(mapper)
+    ids = _touched_ids(state, model)
+    before = _rows(session, model, keys, ids)
+    if state.is_update and not state.is_executemany:
+        principal = current(session)
+        state.statement = state.statement.values(
+            {model.version: model.version + 1, model.updated_at: utcnow(),
+             model.updated_by_id: principal.user_id})
+    result = state.invoke_statement()
+    after = _rows(session, model, keys, ids) if state.is_update else {}
+    masked, principal, now, log = _masked_columns(mapper), current(session), utcnow(), []
+    for rid, old in before.items():
+        if state.is_delete:
+            changes = {k: _pair(k, old[k], None, masked) for k in keys if old[k] is not None}
+        else:
+            new = after.get(rid, old)
+            changes = {k: _pair(k, old[k], new[k], masked) for k in keys if old[k] != new[k]}
+            if not changes:
+                continue
+        log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
+                            model.__table__.name, rid, changes))
+    if log:
+        session.connection().execute(insert(AuditLog), log)
+    return result
+
+
+def _touched_ids(state, model) -> list:
+    if state.is_executemany:  # update(Model) with a list of rows by primary key
+        return [row["id"] for row in state.parameters]
+    query = select(model.id)
+    if state.statement.whereclause is not None:
+        query = query.where(state.statement.whereclause)
+    return list(state.session.scalars(query))
+
+
+def _rows(session, model, keys, ids) -> dict:
+    if not ids:
+        return {}
+    cols = [model.id] + [getattr(model, k) for k in keys]
+    found = session.execute(select(*cols).where(model.id.in_(ids)).execution_options(**SYSTEM))
+    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in found}

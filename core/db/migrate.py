@@ -11,8 +11,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.script import ScriptDirectory
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from core.db.base import metadata
 
@@ -21,18 +21,22 @@ CORE_VERSIONS = HERE.parent / "migrations" / "versions"
 
 
 def version_dirs(registry) -> dict[str, Path]:
+    """Branch name -> folder of its revisions, for the kernel and every plugin that has some."""
     dirs = {"core": CORE_VERSIONS}
     for plugin in registry.loaded:
         path = plugin.path / "migrations" / "versions" if plugin.path else None
-        if path and path.is_dir():
+        if path and path.is_dir() and any(path.glob("*.py")):
             dirs[plugin.name] = path
     return dirs
 
 
-def _config(registry, connection=None) -> Config:
+def _config(registry, connection=None, only: set[str] | None = None, extra: Path | None = None) -> Config:
+    dirs = [p for b, p in version_dirs(registry).items() if only is None or b in only]
+    if extra is not None and extra not in dirs:
+        dirs.append(extra)
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE / "alembic"))
-    cfg.set_main_option("version_locations", " ".join(str(p) for p in version_dirs(registry).values()))
+    cfg.set_main_option("version_locations", " ".join(str(p) for p in dirs))
     cfg.set_main_option("path_separator", "space")
     cfg.attributes["connection"] = connection
     cfg.attributes["metadata"] = metadata
@@ -77,26 +81,44 @@ def describe(engine, registry) -> list[tuple[str, str | None, str | None]]:
 
 def revision(engine, registry, branch: str, message: str, tables_prefix: str | None = None,
              rev_id: str | None = None) -> None:
-    """Autogenerate a revision for ``branch`` from the difference between models and database."""
+    """Autogenerate a revision for ``branch`` from the difference between models and database.
+
+    Only the branches that matter take part: the kernel, ``branch``, what it
+    depends on, and what the database has applied (those must be at their
+    head). A plugin's first revision gets its branch label and ``depends_on``.
+    """
     dirs = version_dirs(registry)
+    plugin = None if branch == "core" else next((p for p in registry.loaded if p.name == branch), None)
+    if branch != "core" and plugin is None:
+        raise ValueError(f"there is no loaded plugin named {branch!r}")
     prefix = tables_prefix or ("core_" if branch == "core" else f"{branch}_")
+    version_path = dirs.get(branch) or plugin.path / "migrations" / "versions"
+    version_path.mkdir(parents=True, exist_ok=True)
+    needed = {"core", branch} | (registry.dependencies(branch) if plugin else set())
     with engine.begin() as conn:
-        cfg = _config(registry, conn)
+        needed |= _applied_branches(conn, registry)
+        cfg = _config(registry, conn, only=needed, extra=version_path)
         cfg.attributes["table_prefixes"] = [prefix]
         script = ScriptDirectory.from_config(cfg)
-        try:
-            script.get_revision(f"{branch}@head")
+        if branch in dirs:
             kwargs = {"head": f"{branch}@head"}
-        except Exception:
+        else:
             kwargs = {"head": "base", "branch_label": branch,
                       "depends_on": _first_depends_on(script, registry, branch, dirs)}
-        version_path = dirs.get(branch)
-        if version_path is None:
-            plugin = next(p for p in registry.loaded if p.name == branch)
-            version_path = plugin.path / "migrations" / "versions"
-            version_path.mkdir(parents=True, exist_ok=True)
         command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id,
                          version_path=str(version_path), **kwargs)
+
+
+def _applied_branches(connection, registry) -> set[str]:
+    ctx = MigrationContext.configure(connection, opts={"version_table": "core_alembic_version"})
+    heads = ctx.get_current_heads()
+    if not heads:
+        return set()
+    script = ScriptDirectory.from_config(_config(registry))
+    found = set()
+    for rev in heads:
+        found |= _branches_of(script, rev)
+    return found
 
 
 def _first_depends_on(script, registry, branch, dirs):
@@ -116,9 +138,11 @@ def downgrade_branch(connection, registry, branch: str) -> None:
 
 def _branches_of(script, rev_id) -> set[str]:
     """Branch labels of ``rev_id`` and of the revisions below it on its own line."""
-    rev = script.get_revision(rev_id)
     labels: set[str] = set()
-    while rev is not None:
+    todo = [rev_id]
+    while todo:
+        rev = script.get_revision(todo.pop())
         labels |= set(rev.branch_labels or ())
-        rev = script.get_revision(rev.down_revision) if rev.down_revision else None
+        down = rev.down_revision
+        todo += list(down) if isinstance(down, tuple) else [down] if down else []
     return labels

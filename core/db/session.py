@@ -8,15 +8,14 @@ keeps check-then-write operations honest in the embedded default.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-
-class ConfigError(RuntimeError):
-    """A configuration mistake, told in one line with how to fix it."""
+from core.config import ConfigError
 
 
 class HuiwuSession(Session):
@@ -34,26 +33,26 @@ class ScopedSession(scoped_session):
 def make_engine(url: str, **kwargs) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(
-            f"HUIWU_DATABASE_URL is not a database URL ({exc}); "
-            "use e.g. sqlite:///instance/huiwu.sqlite3 or postgresql+psycopg://user@127.0.0.1:5432/huiwu"
-        ) from None
+    except (ArgumentError, ValueError):
+        raise ConfigError(_(
+            "HUIWU_DATABASE_URL is not a database URL; use e.g. %(sqlite)s or %(postgres)s",
+            sqlite="sqlite:////srv/huiwu/huiwu.sqlite3",
+            postgres="postgresql+psycopg://user:password@127.0.0.1:5432/huiwu")) from None
     options = dict(kwargs)
     if parsed.get_backend_name() == "sqlite":
         options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         if parsed.database in (None, "", ":memory:"):
-            raise ConfigError("HUIWU_DATABASE_URL: an in-memory SQLite database cannot be shared; use a file")
+            raise ConfigError(_("HUIWU_DATABASE_URL names an in-memory SQLite database, which every "
+                                "process would see empty; name a file"))
         options.setdefault("poolclass", NullPool)
     else:
         options.setdefault("pool_pre_ping", True)
     try:
         engine = create_engine(parsed, **options)
     except (NoSuchModuleError, ModuleNotFoundError, ImportError) as exc:
-        raise ConfigError(
-            f"HUIWU_DATABASE_URL names a driver that is not installed ({exc}); "
-            "for PostgreSQL install the 'postgres' extra and use postgresql+psycopg://"
-        ) from None
+        raise ConfigError(_(
+            "HUIWU_DATABASE_URL names a database driver that is not installed (%(error)s); use "
+            "sqlite:/// or postgresql+psycopg:// (install huiwu[postgres] for the latter)", error=exc)) from None
     if parsed.get_backend_name() == "sqlite":
         _serialise_sqlite_writes(engine)
     return engine
@@ -76,15 +75,22 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
 
 
 def check_reachable(engine: Engine) -> None:
+    """Connect once, so a wrong URL or a server that is down is told in one line at start-up."""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise ConfigError(
-            f"cannot reach the database {engine.url.render_as_string(hide_password=True)}: {reason}. "
-            "Check HUIWU_DATABASE_URL and that the server is running."
-        ) from None
+    except (DBAPIError, ValueError) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+        reason = lines[0] if lines else type(orig).__name__
+        url = engine.url.render_as_string(hide_password=True)
+        if engine.dialect.name == "sqlite":
+            message = _("Cannot open the database %(url)s (%(reason)s); check HUIWU_DATABASE_URL and "
+                        "that its folder exists and may be written to", url=url, reason=reason)
+        else:
+            message = _("Cannot reach the database %(url)s (%(reason)s); check HUIWU_DATABASE_URL and "
+                        "that the database server is running", url=url, reason=reason)
+        raise ConfigError(message) from None
 
 
 def make_session_factory(engine: Engine, kernel) -> tuple[type[HuiwuSession], ScopedSession]:

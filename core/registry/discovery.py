@@ -61,7 +61,7 @@ def load_plugin(name: str, load: Callable[[], ModuleType], source: str = "",
         if manifest.name != name:
             raise ValueError(f"entry point {name!r} loads a manifest named {manifest.name!r}")
         plugin.manifest = manifest
-    except Exception as exc:  # a broken third-party plugin must not stop the system
+    except Exception as exc:  # noqa: BLE001 - a broken third-party plugin must not stop the system
         plugin.error = f"{type(exc).__name__}: {exc}"
         log.error("plugin %s cannot be loaded: %s", name, plugin.error)
     return plugin
@@ -91,8 +91,8 @@ def plugins_from(modules: Iterable[ModuleType | str]) -> dict[str, Plugin]:
         dotted = item if isinstance(item, str) else item.__name__
         load = (lambda d=dotted: importlib.import_module(d)) if isinstance(item, str) else (lambda m=item: m)
         try:
-            name = getattr(load(), "manifest").name
-        except Exception:
+            name = load().manifest.name
+        except Exception:  # noqa: BLE001 - load_plugin below records why
             name = dotted.rsplit(".", 1)[-1]
         found[name] = load_plugin(name, load, dotted)
     return found

@@ -42,11 +42,11 @@ def order_by_dependencies(depends: dict[str, tuple[str, ...]]) -> tuple[list[str
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str]:
-    start = sorted(graph)[0]
+    start = min(graph)
     path, seen = [start], {start}
     node = start
     while True:
-        node = sorted(d for d in graph[node] if d in graph)[0]
+        node = min(d for d in graph[node] if d in graph)
         if node in seen:
             return path[path.index(node):] + [node]
         path.append(node)

@@ -81,7 +81,7 @@ class Registry:
                 continue
             try:
                 self.pm.register(plugin.module, name=plugin.name)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
                 self.refuse(plugin.name, f"{type(exc).__name__}: {exc}")
         for plugin in self.loaded:
             self._check_hook_names(plugin)
@@ -97,7 +97,7 @@ class Registry:
             return
         try:
             impl(pm=self.pm)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
             self.refuse(plugin.name, f"{type(exc).__name__} in huiwu_add_hookspecs: {exc}")
 
     def _marked(self, module, name: str):
@@ -136,7 +136,7 @@ class Registry:
             try:
                 answer = impl() if impl is not None else None
                 plugin.contributions[hook_name] = list(answer or [])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
                 self.refuse(plugin.name, f"{type(exc).__name__} in {hook_name}: {exc}")
                 return
 
@@ -180,7 +180,7 @@ class Registry:
         """Refuse plugin ``name`` instead of failing when the block raises (start-up wiring)."""
         try:
             yield
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - refused, named, the rest loads
             self.refuse(name, f"{type(exc).__name__} in {what}: {exc}")
 
     # -- reading ------------------------------------------------------------
@@ -245,9 +245,11 @@ class Registry:
         """Ask every *enabled* plugin implementing ``hook_name``; {plugin: answer}.
 
         For hooks that plugins publish for each other (``huiwu_add_hookspecs``):
-        the answers come in dependency order and exceptions propagate to the
-        caller, inside its transaction.
+        ``session`` is passed to implementations that take it, the answers
+        come in dependency order, and exceptions propagate to the caller,
+        inside its transaction.
         """
+        kwargs = {"session": session, **kwargs}
         enabled = self.enabled(session)
         impls = self._impls(hook_name)
         return {

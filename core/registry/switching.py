@@ -79,7 +79,7 @@ def enable(kernel, session, name: str, with_dependencies: bool = False) -> list[
                 install(session=session)
         except DomainError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a plugin's failure, told with its name
+        except Exception as exc:
             raise DomainError(_("Module %(name)s could not be enabled: %(error)s", name=target,
                                 error=f"{type(exc).__name__}: {exc}"), field="name") from exc
         state.enabled, state.installed = True, True
@@ -137,7 +137,7 @@ def uninstall(kernel, session, name: str, backup_path) -> None:
     Refused while a module depending on it is still installed (its tables
     may point at ours): uninstall that one first.
     """
-    plugin = check_can_uninstall(kernel, session, name)
+    check_can_uninstall(kernel, session, name)
     state = _state(session, name)
     if state.enabled:
         disable(kernel, session, name)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.backup import backup_path, dump_tables
 from core.registry import switching
-from core.registry.switching import plugin_tables  # noqa: F401 - kept where callers found it
+from core.registry.switching import plugin_tables
 
 
 def uninstall_with_backup(kernel, name: str) -> Path:

@@ -15,9 +15,7 @@ prefixes = config.attributes.get("table_prefixes")
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and prefixes is not None:
         return any(name.startswith(p) for p in prefixes)
-    if type_ == "table" and name == "core_alembic_version":
-        return False
-    return True
+    return not (type_ == "table" and name == "core_alembic_version")
 
 
 context.configure(

@@ -1,0 +1,91 @@
+"""The declarative base: stamps, the version counter, constraint names, the kernel's migration."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.api.base import check_version
+from core.db.base import metadata
+from core.errors import Conflict
+from core.security.principal import act_as, load_principal
+from tests.plugins_for_tests.orm_models import Charge, Contact, create_tables
+
+
+@pytest.fixture
+def contact_id(kernel, db):
+    create_tables(kernel.engine)
+    person = Contact(name="赵磊")
+    db.add(person)
+    db.commit()
+    return person.id
+
+
+def test_rows_are_stamped_with_who_and_when(kernel, make_user, contact_id):
+    clerk = make_user("wuli")
+    with kernel.system_session() as s:
+        act_as(s, load_principal(s, clerk.id))
+        person = s.get(Contact, contact_id)
+        created_at = person.created_at
+        person.name = "赵磊（客户经理）"
+        s.commit()
+        assert person.created_by_id is None  # created by the system
+        assert person.updated_by_id == clerk.id
+        assert person.updated_at > created_at
+        assert person.version == 2
+
+
+def test_a_second_writer_of_a_stale_row_fails_instead_of_overwriting(kernel, contact_id):
+    with kernel.system_session() as first, kernel.system_session() as second:
+        mine = first.get(Contact, contact_id)
+        first.commit()  # both read version 1; on SQLite no transaction may stay open meanwhile
+        theirs = second.get(Contact, contact_id)
+        theirs.name = "赵磊 (second writer)"
+        second.commit()
+
+        mine.name = "赵磊 (first writer, stale)"
+        with pytest.raises(StaleDataError):
+            first.flush()
+        first.rollback()
+    with kernel.system_session() as s:
+        row = s.get(Contact, contact_id)
+        assert (row.name, row.version) == ("赵磊 (second writer)", 2)
+
+
+def test_check_version_turns_a_stale_edit_into_a_conflict(app, kernel, contact_id):
+    with kernel.system_session() as s:
+        row = s.get(Contact, contact_id)
+        check_version(row, 1)
+        check_version(row, None)  # a client that sends no version is not checked
+        with app.test_request_context(headers={"Accept-Language": "en"}), pytest.raises(Conflict) as conflict:
+            check_version(row, 0)
+    assert conflict.value.status == 409
+    assert str(conflict.value.message) == "The record was changed by someone else. Reload it and try again."
+    assert conflict.value.errors == {"version": [str(conflict.value.message)]}
+
+
+def test_constraints_are_named_by_the_convention_in_the_database(kernel):
+    create_tables(kernel.engine)
+    db = inspect(kernel.engine)
+    assert db.get_pk_constraint("testorm_charge")["name"] == "pk_testorm_charge"
+    assert [fk["name"] for fk in db.get_foreign_keys("testorm_charge")] == [
+        "fk_testorm_charge_contact_id_testorm_contact"]
+    assert [uq["name"] for uq in db.get_unique_constraints("testorm_charge")] == [
+        "uq_testorm_charge_contact_id_label"]
+    assert [ck["name"] for ck in db.get_check_constraints("testorm_charge")] == [
+        "ck_testorm_charge_amount_not_negative"]
+    assert "ix_testorm_contact_phone_index" in {ix["name"] for ix in db.get_indexes("testorm_contact")}
+    assert Charge.__table__.c.amount.type.scale == 2
+
+
+def test_the_kernel_migration_creates_exactly_the_kernel_tables(kernel):
+    """After changing a kernel model, regenerate core_0001 (scripts/regen_core_migration.py)."""
+    with kernel.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, *_: type_ != "table" or name.startswith("core_")
+            and name != "core_alembic_version",
+        })
+        kernel_tables = metadata.tables.keys() - {n for n in metadata.tables if not n.startswith("core_")}
+        differences = compare_metadata(context, metadata)
+    assert differences == [], f"core_0001 is out of date with the kernel models ({len(kernel_tables)} tables)"
