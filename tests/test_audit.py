@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from core.audit.models import AuditLog
 from core.db.types import utcnow
 from core.security.principal import act_as, load_principal
-from tests.plugins_for_tests.orm_models import Contact, create_tables
+from tests.plugins_for_tests.orm_models import SampleContact, create_tables
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def trail(kernel, record_id=None):
 
 
 def test_insert_update_and_delete_are_recorded_with_user_and_values(kernel, as_clerk, clerk):
-    person = Contact(name="孙燕", fee=Decimal("800.00"), pin="4321")
+    person = SampleContact(name="孙燕", fee=Decimal("800.00"), pin="4321")
     as_clerk.add(person)
     as_clerk.commit()
     person.name, person.fee = "孙燕（财务）", Decimal("950.50")
@@ -54,7 +54,7 @@ def test_insert_update_and_delete_are_recorded_with_user_and_values(kernel, as_c
 
 
 def test_encrypted_and_masked_columns_show_only_that_they_changed(kernel, as_clerk):
-    person = Contact(name="徐军", phone="13500001234", pin="0000")
+    person = SampleContact(name="徐军", phone="13500001234", pin="0000")
     as_clerk.add(person)
     as_clerk.commit()
     person.phone, person.pin = "13500009999", "1111"
@@ -66,14 +66,14 @@ def test_encrypted_and_masked_columns_show_only_that_they_changed(kernel, as_cle
 
 
 def test_a_rolled_back_change_leaves_no_audit_row(kernel, as_clerk):
-    as_clerk.add(Contact(name="杨明"))
+    as_clerk.add(SampleContact(name="杨明"))
     as_clerk.flush()
     as_clerk.rollback()
     assert trail(kernel) == []
 
 
 def test_an_unchanged_save_records_nothing(kernel, as_clerk):
-    person = Contact(name="周强")
+    person = SampleContact(name="周强")
     as_clerk.add(person)
     as_clerk.commit()
     person.name = "周强"
@@ -82,7 +82,7 @@ def test_an_unchanged_save_records_nothing(kernel, as_clerk):
 
 
 def test_the_before_value_is_right_even_when_the_session_had_forgotten_it(kernel, as_clerk):
-    person = Contact(name="吴丽", fee=Decimal("10.00"))
+    person = SampleContact(name="吴丽", fee=Decimal("10.00"))
     as_clerk.add(person)
     as_clerk.commit()
     as_clerk.expire(person)
@@ -98,15 +98,15 @@ def test_the_before_value_is_right_even_when_the_session_had_forgotten_it(kernel
 
 
 def test_bulk_update_and_delete_statements_are_recorded_row_by_row(kernel, as_clerk):
-    as_clerk.add_all([Contact(name="甲", fee=Decimal("1.00")), Contact(name="乙", fee=Decimal("2.00")),
-                      Contact(name="丙", fee=Decimal("3.00"))])
+    as_clerk.add_all([SampleContact(name="甲", fee=Decimal("1.00")), SampleContact(name="乙", fee=Decimal("2.00")),
+                      SampleContact(name="丙", fee=Decimal("3.00"))])
     as_clerk.commit()
-    as_clerk.execute(update(Contact).where(Contact.fee < Decimal(3)).values(fee=Contact.fee * 10))
-    as_clerk.execute(delete(Contact).where(Contact.name == "丙"))
+    as_clerk.execute(update(SampleContact).where(SampleContact.fee < Decimal(3)).values(fee=SampleContact.fee * 10))
+    as_clerk.execute(delete(SampleContact).where(SampleContact.name == "丙"))
     as_clerk.commit()
 
     bulk = [(action, c) for action, _user, c in trail(kernel)][3:]
     assert bulk == [("update", {"fee": ["1.00", "10.00"]}), ("update", {"fee": ["2.00", "20.00"]}),
                     ("delete", {"name": ["丙", None], "fee": ["3.00", None]})]
     # the version counter moved too, so a form opened before the bulk update is stale now
-    assert sorted(as_clerk.scalars(select(Contact.version))) == [2, 2]
+    assert sorted(as_clerk.scalars(select(SampleContact.version))) == [2, 2]

@@ -9,13 +9,13 @@ from core.api.base import check_version
 from core.db.base import metadata
 from core.errors import Conflict
 from core.security.principal import act_as, load_principal
-from tests.plugins_for_tests.orm_models import Charge, Contact, create_tables
+from tests.plugins_for_tests.orm_models import Charge, SampleContact, create_tables
 
 
 @pytest.fixture
 def contact_id(kernel, db):
     create_tables(kernel.engine)
-    person = Contact(name="赵磊")
+    person = SampleContact(name="赵磊")
     db.add(person)
     db.commit()
     return person.id
@@ -25,7 +25,7 @@ def test_rows_are_stamped_with_who_and_when(kernel, make_user, contact_id):
     clerk = make_user("wuli")
     with kernel.system_session() as s:
         act_as(s, load_principal(s, clerk.id))
-        person = s.get(Contact, contact_id)
+        person = s.get(SampleContact, contact_id)
         created_at = person.created_at
         person.name = "赵磊（客户经理）"
         s.commit()
@@ -37,9 +37,9 @@ def test_rows_are_stamped_with_who_and_when(kernel, make_user, contact_id):
 
 def test_a_second_writer_of_a_stale_row_fails_instead_of_overwriting(kernel, contact_id):
     with kernel.system_session() as first, kernel.system_session() as second:
-        mine = first.get(Contact, contact_id)
+        mine = first.get(SampleContact, contact_id)
         first.commit()  # both read version 1; on SQLite no transaction may stay open meanwhile
-        theirs = second.get(Contact, contact_id)
+        theirs = second.get(SampleContact, contact_id)
         theirs.name = "赵磊 (second writer)"
         second.commit()
 
@@ -48,13 +48,13 @@ def test_a_second_writer_of_a_stale_row_fails_instead_of_overwriting(kernel, con
             first.flush()
         first.rollback()
     with kernel.system_session() as s:
-        row = s.get(Contact, contact_id)
+        row = s.get(SampleContact, contact_id)
         assert (row.name, row.version) == ("赵磊 (second writer)", 2)
 
 
 def test_check_version_turns_a_stale_edit_into_a_conflict(app, kernel, contact_id):
     with kernel.system_session() as s:
-        row = s.get(Contact, contact_id)
+        row = s.get(SampleContact, contact_id)
         check_version(row, 1)
         check_version(row, None)  # a client that sends no version is not checked
         with app.test_request_context(headers={"Accept-Language": "en"}), pytest.raises(Conflict) as conflict:

@@ -69,7 +69,7 @@ def describe(engine, registry) -> list[tuple[str, str | None, str | None]]:
     """(branch, revision applied, head available) per branch."""
     script = ScriptDirectory.from_config(_config(registry))
     applied = current_heads(engine, registry)
-    reached = {r.revision for r in script.revision_map.iterate_revisions(tuple(applied), "base")} if applied else set()
+    reached = _ancestors(script, applied)
     rows = []
     for branch in version_dirs(registry):
         head = script.get_revision(f"{branch}@head").revision
@@ -77,6 +77,21 @@ def describe(engine, registry) -> list[tuple[str, str | None, str | None]]:
                 if r.revision in reached and branch in _branches_of(script, r.revision)]
         rows.append((branch, mine[0] if mine else None, head))
     return rows
+
+
+def _ancestors(script, heads) -> set[str]:
+    """Every revision at or below ``heads``, following ``depends_on`` too."""
+    seen: set[str] = set()
+    frontier = list(heads)
+    while frontier:
+        rev = script.get_revision(frontier.pop())
+        if rev is None or rev.revision in seen:
+            continue
+        seen.add(rev.revision)
+        for below in (rev.down_revision, rev.dependencies):
+            if below:
+                frontier += [below] if isinstance(below, str) else list(below)
+    return seen
 
 
 def revision(engine, registry, branch: str, message: str, tables_prefix: str | None = None,
@@ -100,7 +115,7 @@ def revision(engine, registry, branch: str, message: str, tables_prefix: str | N
         cfg = _config(registry, conn, only=needed, extra=version_path)
         cfg.attributes["table_prefixes"] = [prefix]
         script = ScriptDirectory.from_config(cfg)
-        if branch in dirs:
+        if branch in dirs and any(dirs[branch].glob("*.py")):
             kwargs = {"head": f"{branch}@head"}
         else:
             kwargs = {"head": "base", "branch_label": branch,

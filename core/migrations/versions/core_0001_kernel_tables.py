@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 03:26:21.689437
+Create Date: 2026-11-27 03:30:39.637879
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import core.db.types
 
 revision = 'core_0001'
 down_revision = None
-branch_labels = None
+branch_labels = ('core',)
 depends_on = None
 
 
