@@ -6,7 +6,9 @@ page (``SecureModelView.history_view``); the audit log links to it.
 """
 from __future__ import annotations
 
-from flask import current_app, g
+from typing import ClassVar
+
+from flask import current_app, g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -15,7 +17,8 @@ from core.admin.base import SecureModelView
 from core.admin.filters import DayBetweenFilter
 from core.admin.history import AUDIT_ACTIONS, audit_action_label, field_changes
 from core.audit.models import AuditLog
-from core.db.base import metadata
+from core.db.base import Base
+from core.db.mixins import AuditedMixin
 from core.security.log import SecurityEvent
 
 SYSTEM = _l("System")
@@ -32,8 +35,9 @@ SECURITY_KINDS = {
 class ReadOnlyLogView(SecureModelView):
     """A log: read by holders of ``required_permission``, exported by them, never edited."""
 
-    column_display_actions = True
     can_view_details = True
+    #: Filter links read ``?flt0_user_equals=lina`` and survive a change of filter order.
+    named_filter_urls = True
 
     @property
     def can_create(self):
@@ -67,7 +71,7 @@ def _record_link(_view, _context, model, _name):
     view = record_view(model.table_name)
     if view is None or model.action == "delete":
         return model.record_id
-    url = view.get_url(".history_view", id=model.record_id)
+    url = url_for(f"{view.endpoint}.history_view", id=model.record_id)
     return Markup(f'<a href="{escape(url)}" title="{escape(_l("History"))}">{escape(model.record_id)}</a>')
 
 
@@ -77,7 +81,7 @@ def _action(_view, _context, model, _name):
 
 def _changes_short(_view, _context, model, _name):
     changes = field_changes(model)
-    parts = [f"<b>{escape(c.field)}</b>: {escape(_short(c.before))} → {escape(_short(c.after))}"
+    parts: ClassVar[list] = [f"<b>{escape(c.field)}</b>: {escape(_short(c.before))} → {escape(_short(c.after))}"
              for c in changes[:LIST_CHANGES]]
     if len(changes) > LIST_CHANGES:
         parts.append("…")
@@ -102,7 +106,10 @@ def _short(value, limit: int = 40) -> str:
 
 
 def _table_options():
-    return [(name, name) for name in sorted(metadata.tables)]
+    """Tables the audit keeps: those of audited models."""
+    names: ClassVar[dict] = {mapper.class_.__table__.name for mapper in Base.registry.mappers
+             if issubclass(mapper.class_, AuditedMixin) and getattr(mapper.class_, "__audited__", True)}
+    return [(name, name) for name in sorted(names)]
 
 
 class AuditLogView(ReadOnlyLogView):
@@ -112,10 +119,10 @@ class AuditLogView(ReadOnlyLogView):
     column_export_list = column_list
     column_default_sort = ("at", True)
     column_sortable_list = ("at",)
-    column_formatters = {"record_id": _record_link, "action": _action, "changes": _changes_short}
-    column_formatters_detail = {"action": _action, "changes": _changes_full}
-    column_formatters_export = {"action": lambda v, c, m, n: audit_action_label(m.action)}
-    column_labels = {"at": _l("Time"), "user_login": _l("User"), "action": _l("Action"),
+    column_formatters: ClassVar[dict] = {"record_id": _record_link, "action": _action, "changes": _changes_short}
+    column_formatters_detail: ClassVar[dict] = {"action": _action, "changes": _changes_full}
+    column_formatters_export: ClassVar[dict] = {"action": lambda v, c, m, n: audit_action_label(m.action)}
+    column_labels: ClassVar[dict] = {"at": _l("Time"), "user_login": _l("User"), "action": _l("Action"),
                      "table_name": _l("Table"), "record_id": _l("Record"), "changes": _l("Changes")}
     column_filters = (
         FilterEqual(AuditLog.table_name, _l("Table"), options=_table_options),
@@ -137,10 +144,10 @@ class SecurityLogView(ReadOnlyLogView):
     column_export_list = column_list
     column_default_sort = ("at", True)
     column_sortable_list = ("at", "kind", "login")
-    column_formatters = {"kind": _kind}
-    column_formatters_detail = {"kind": _kind}
-    column_formatters_export = {"kind": _kind}
-    column_labels = {"at": _l("Time"), "kind": _l("Event"), "login": _l("User"), "ip": _l("IP address"),
+    column_formatters: ClassVar[dict] = {"kind": _kind}
+    column_formatters_detail: ClassVar[dict] = {"kind": _kind}
+    column_formatters_export: ClassVar[dict] = {"kind": _kind}
+    column_labels: ClassVar[dict] = {"at": _l("Time"), "kind": _l("Event"), "login": _l("User"), "ip": _l("IP address"),
                      "path": _l("Address"), "detail": _l("Detail")}
     column_filters = (
         FilterEqual(SecurityEvent.kind, _l("Event"), options=list(SECURITY_KINDS.items())),
