@@ -7,7 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from core.admin.base import show_datetime
-from core.admin.history import audit_action_label
+from core.admin.history import audit_action_label, shown_value
 from core.admin.kernel_views import kernel_views
 
 
@@ -51,6 +51,7 @@ def init_admin(app, kernel, owners) -> Admin:
 
     @app.context_processor
     def _admin_helpers():
-        return {"huiwu_datetime": show_datetime, "huiwu_audit_action": audit_action_label}
+        return {"huiwu_datetime": show_datetime, "huiwu_audit_action": audit_action_label,
+                "huiwu_value": shown_value}
 
     return admin

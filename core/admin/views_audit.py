@@ -10,12 +10,18 @@ from typing import ClassVar
 
 from flask import current_app, g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from core.admin.base import SecureModelView
 from core.admin.filters import DayBetweenFilter
-from core.admin.history import AUDIT_ACTIONS, audit_action_label, field_changes
+from core.admin.history import (
+    AUDIT_ACTIONS,
+    audit_action_label,
+    field_changes,
+    shown_value,
+)
 from core.audit.models import AuditLog
 from core.db.base import Base
 from core.db.mixins import AuditedMixin
@@ -23,7 +29,7 @@ from core.security.log import SecurityEvent
 
 SYSTEM = _l("System")
 #: Changes shown per row in the list; the details page shows them all.
-LIST_CHANGES = 4
+LIST_CHANGES = 3
 
 SECURITY_KINDS = {
     "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
@@ -72,7 +78,8 @@ def _record_link(_view, _context, model, _name):
     if view is None or model.action == "delete":
         return model.record_id
     url = url_for(f"{view.endpoint}.history_view", id=model.record_id)
-    return Markup(f'<a href="{escape(url)}" title="{escape(_l("History"))}">{escape(model.record_id)}</a>')
+    title = _("History")
+    return Markup(f'<a href="{escape(url)}" title="{escape(title)}">{escape(model.record_id)}</a>')
 
 
 def _action(_view, _context, model, _name):
@@ -81,27 +88,29 @@ def _action(_view, _context, model, _name):
 
 def _changes_short(_view, _context, model, _name):
     changes = field_changes(model)
-    parts: ClassVar[list] = [f"<b>{escape(c.field)}</b>: {escape(_short(c.before))} → {escape(_short(c.after))}"
-             for c in changes[:LIST_CHANGES]]
+    if model.action == "update":
+        parts = [f"<b>{escape(c.field)}</b> {escape(_short(c.before))} → {escape(_short(c.after))}"
+                 for c in changes[:LIST_CHANGES]]
+    else:
+        parts = [f"<b>{escape(c.field)}</b> {escape(_short(c.after if model.action == 'insert' else c.before))}"
+                 for c in changes[:LIST_CHANGES]]
     if len(changes) > LIST_CHANGES:
-        parts.append("…")
-    return Markup("<br>".join(parts))
+        parts.append(escape(_("and %(n)d more", n=len(changes) - LIST_CHANGES)))
+    return Markup(f'<span class="huiwu-changes">{"; ".join(parts)}</span>')
 
 
 def _changes_full(_view, _context, model, _name):
-    rows = "".join(f"<tr><th class=\"font-weight-normal\">{escape(c.field)}</th><td>{escape(_show(c.before))}</td>"
-                   f"<td>{escape(_show(c.after))}</td></tr>" for c in field_changes(model))
-    return Markup(f'<table class="table table-sm mb-0 huiwu-diff"><thead><tr><th>{escape(_l("Field"))}</th>'
-                  f'<th>{escape(_l("Before"))}</th><th>{escape(_l("After"))}</th></tr></thead>'
+    rows = "".join(f'<tr><th class="font-weight-normal">{escape(c.field)}</th><td>{escape(shown_value(c.before))}</td>'
+                   f"<td>{escape(shown_value(c.after))}</td></tr>" for c in field_changes(model))
+    field, before, after = _("Field"), _("Before"), _("After")
+    return Markup(f'<table class="table table-sm mb-0 huiwu-diff"><thead><tr>'
+                  f'<th class="huiwu-diff-field">{escape(field)}</th>'
+                  f"<th>{escape(before)}</th><th>{escape(after)}</th></tr></thead>"
                   f"<tbody>{rows}</tbody></table>")
 
 
-def _show(value) -> str:
-    return "—" if value is None else str(value)
-
-
 def _short(value, limit: int = 40) -> str:
-    text = _show(value)
+    text = shown_value(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

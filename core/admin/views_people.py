@@ -85,10 +85,10 @@ class UserView(SecureModelView):
     column_formatters: ClassVar[dict] = {"departments": _names, "roles": _names}
     column_formatters_detail: ClassVar[dict] = {"departments": _names, "roles": _names}
     column_labels: ClassVar[dict] = {
-        "login": _l("Login"), "name": _l("Name"), "email": _l("E-mail"), "departments": _l("Departments"),
+        "login": _l("Login"), "name": _l("Full name"), "email": _l("E-mail"), "departments": _l("Departments"),
         "roles": _l("Roles"), "active": _l("Active"), "is_portal": _l("Portal user"),
         "is_superuser": _l("Superuser"), "last_login_at": _l("Last login"), "locale": _l("Language"),
-        "password": _l("Password"), "created_at": _l("Created at"), "updated_at": _l("Updated at"),
+        "password": _l("Password"), "password_hash": _l("Password"), "created_at": _l("Created at"), "updated_at": _l("Updated at"),
     }
     column_descriptions: ClassVar[dict] = {
         "is_portal": _l("A client outside the firm: logs into the portal only."),
@@ -271,7 +271,7 @@ class RoleView(SecureModelView):
     column_default_sort = "name"
     column_formatters: ClassVar[dict] = {"permissions": _permission_count}
     column_formatters_detail: ClassVar[dict] = {"permissions": _permission_titles}
-    column_labels: ClassVar[dict] = {"name": _l("Technical name"), "title": _l("Title"), "description": _l("Description"),
+    column_labels: ClassVar[dict] = {"name": _l("Technical name"), "title": _l("Display name"), "description": _l("Description"),
                      "permissions": _l("Permissions"), "permission_ids": _l("Permissions"),
                      "created_at": _l("Created at"), "updated_at": _l("Updated at")}
     column_descriptions: ClassVar[dict] = {"name": _l("Lower-case letters, digits and _; cannot be changed once created.")}

@@ -7,6 +7,7 @@ revoked, so the security log can still name it.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -50,7 +51,7 @@ def token_status(token: ApiToken) -> str:
         return _("Revoked")
     if token.expires_at is not None and token.expires_at <= utcnow():
         return _("Expired")
-    return _("Active")
+    return _("Valid")
 
 
 def _status(_view, _context, model, _name):
@@ -60,13 +61,14 @@ def _status(_view, _context, model, _name):
 def _revoke_button(view, _context, model, _name):
     if model.revoked_at is not None or not view.may_revoke(model):
         return ""
+    question, label = _("Revoke this token? Programs using it stop working."), _("Revoke")
     return Markup(
         f'<form method="post" action="{escape(view.get_url(".revoke_view"))}" class="d-inline">'
         f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
         f'<input type="hidden" name="id" value="{model.id}">'
         f'<button type="submit" class="btn btn-outline-danger btn-sm" '
-        f'onclick="return confirm(\'{escape(_("Revoke this token? Programs using it stop working."))}\')">'
-        f'{escape(_("Revoke"))}</button></form>'
+        f'onclick="return confirm({escape(json.dumps(question))})">'
+        f'{escape(label)}</button></form>'
     )
 
 
