@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 from core.security.log import SecurityEvent
 from core.security.models import Department, User
 from core.security.record_rules import RecordRule
-from core.testing import csrf_from
+from core.testing import csrf_from, plugin_state
 
 NOTES = "/admin/example_notes"
 
@@ -179,8 +179,6 @@ def test_action_typed_by_hand_without_its_permission_is_403(kernel, client_as, m
 
 
 def test_disabled_module_view_is_404_not_403(kernel, client_as, notes):
-    from core.testing import plugin_state
-
     with plugin_state(kernel, "example", False):
         assert client_as(notes["alice"]).get(f"{NOTES}/").status_code == 404
 

@@ -6,7 +6,10 @@ import pytest
 from huiwu_example.models import Note
 from sqlalchemy import inspect, select
 
+import core.kernel
 from core import Manifest
+from core.app import create_app
+from core.kernel import Kernel
 from core.registry.discovery import Plugin
 from core.registry.models import ModuleState
 from core.registry.registry import Registry
@@ -27,10 +30,6 @@ def fake_plugin(name, zh, en, depends=()):
 @pytest.fixture
 def agency(kernel, database_url, instance_path):
     """An app whose installed plugins are venues, bookings (needing venues) and a broken one."""
-    import core.kernel
-    from core.app import create_app
-    from core.kernel import Kernel
-
     previous = core.kernel.current
     plugins = {
         "venues": fake_plugin("venues", "场地", "Venues"),

@@ -4,7 +4,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.security.models import Department, Role, User
+from core.security.models import Department, Role, RolePermission, User
 from core.security.passwords import verify_password
 from core.testing import csrf_from
 
@@ -207,8 +207,6 @@ def test_role_technical_name_is_read_only_once_created(kernel, admin_client):
 
 
 def test_saving_a_role_keeps_permissions_of_modules_no_longer_installed(kernel, admin_client):
-    from core.security.models import RolePermission
-
     with kernel.system_session() as s:
         s.add(Role(name="legacy", title="Legacy", permissions=[RolePermission(permission="gone.thing.read")]))
         s.commit()

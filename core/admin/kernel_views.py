@@ -4,13 +4,7 @@ Each group lives in a module of its own exposing ``views(session) -> list``.
 """
 from __future__ import annotations
 
-from core.admin import (
-    views_audit,
-    views_delivery,
-    views_modules,
-    views_people,
-    views_services,
-)
+from core.admin import views_audit, views_delivery, views_modules, views_people, views_services
 
 
 def kernel_views(session) -> list:

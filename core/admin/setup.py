@@ -1,7 +1,7 @@
 """Building the admin: the kernel's pages first, then each plugin's, in dependency order."""
 from __future__ import annotations
 
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
@@ -24,8 +24,6 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        from flask import current_app
-
         kernel = current_app.extensions["huiwu"]
         enabled = kernel.registry.enabled(kernel.session())
         modules = [p for p in kernel.registry.loaded if p.name in enabled]
