@@ -21,10 +21,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+def closing(app):
+    """Close every response, even when the browser drops the connection mid-way.
+
+    werkzeug's development server can fail before closing the response when a
+    page is left while its static files still stream, leaving an open file for
+    the garbage collector (a ResourceWarning, an error in this test run). A
+    generator is closed when it is dropped, and closes the response with it.
+    """
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """The base URL of the app served for one test; stopped before the database is reset."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
