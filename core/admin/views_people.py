@@ -71,6 +71,10 @@ def _names(_view, _context, model, name):
     return "、".join(str(item) for item in getattr(model, name))
 
 
+def _language(_view, _context, model, _name):
+    return LOCALES.get(model.locale) or _("Company default")
+
+
 class UserView(SecureModelView):
     permission_prefix = "core.user"
     column_list = ("login", "name", "email", "departments", "roles", "active", "is_portal",
@@ -83,7 +87,7 @@ class UserView(SecureModelView):
     column_default_sort = "login"
     column_auto_select_related = False  # selectinload below, not a join per row
     column_formatters: ClassVar[dict] = {"departments": _names, "roles": _names}
-    column_formatters_detail: ClassVar[dict] = {"departments": _names, "roles": _names}
+    column_formatters_detail: ClassVar[dict] = {"departments": _names, "roles": _names, "locale": _language}
     column_labels: ClassVar[dict] = {
         "login": _l("Login"), "name": _l("Full name"), "email": _l("E-mail"), "departments": _l("Departments"),
         "roles": _l("Roles"), "active": _l("Active"), "is_portal": _l("Portal user"),
