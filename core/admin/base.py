@@ -23,6 +23,8 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as fa_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_babel import format_datetime
@@ -189,18 +191,35 @@ class SecureModelView(GateMixin, ModelView):
 
     # -- reading: always through the rules ----------------------------------
 
+    def pk_value(self, id):
+        """An id from a URL or form as the primary key's own type (None if it cannot be one).
+
+        PostgreSQL refuses to compare an integer column with a text parameter.
+        """
+        pk = sa_inspect(self.model).primary_key
+        try:
+            return pk[0].type.python_type(id)
+        except (TypeError, ValueError, NotImplementedError):
+            return None
+
     def get_one(self, id):
         """A fresh SELECT by primary key: the identity map would bypass the record rules."""
         pk = sa_inspect(self.model).primary_key
         if len(pk) != 1:
             return super().get_one(id)
-        try:
-            value = pk[0].type.python_type(id)
-        except (TypeError, ValueError, NotImplementedError):
+        value = self.pk_value(id)
+        if value is None:
             return None
         return self.session.execute(
             select(self.model).where(pk[0] == value).execution_options(populate_existing=True)
         ).scalar_one_or_none()
+
+    @action("delete", fa_lazy_gettext("Delete"),
+            fa_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        """Flask-Admin's bulk delete, with the ids typed (it passes them as text)."""
+        typed = [v for v in (self.pk_value(i) for i in ids) if v is not None]
+        return super().action_delete(typed)
 
     def get_list(self, page, sort_field, sort_desc, search, filters, execute=True, page_size=None):
         cap = self.export_max_rows if request.endpoint == f"{self.endpoint}.export" else self.MAX_PAGE_SIZE

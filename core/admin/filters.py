@@ -1,7 +1,7 @@
 """List filters that speak in the company's days rather than UTC instants."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -11,7 +11,7 @@ from flask_admin.contrib.sqla.filters import DateBetweenFilter
 def day_start_utc(day: date) -> datetime:
     """Midnight at the start of ``day`` in the company's time zone, as UTC."""
     zone = ZoneInfo(current_app.extensions["huiwu"].settings.timezone)
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 class DayBetweenFilter(DateBetweenFilter):

@@ -1,8 +1,11 @@
 """A record's history: its audit rows, newest first, field by field."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
@@ -10,6 +13,8 @@ from core.audit.models import AuditLog
 
 #: The history page shows this many changes; older ones are in the audit log.
 HISTORY_LIMIT = 200
+#: How the audit trail writes an aware date-time (``datetime.isoformat()``).
+ISO_INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$")
 
 
 @dataclass(frozen=True)
@@ -19,9 +24,25 @@ class FieldChange:
     after: object
 
 
-def field_changes(entry: AuditLog) -> list[FieldChange]:
-    return [FieldChange(field, *(list(values) + [None, None])[:2])
-            for field, values in sorted((entry.changes or {}).items())]
+def field_changes(entry: AuditLog, order: list[str] | None = None) -> list[FieldChange]:
+    """The entry's changes, in ``order`` (a model's column order) or by field name."""
+    rank = {name: i for i, name in enumerate(order or ())}
+    items = sorted((entry.changes or {}).items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+    return [FieldChange(field, *(list(values) + [None, None])[:2]) for field, values in items]
+
+
+def shown_value(value) -> str:
+    """A recorded value as a person reads it: yes/no, times in the company's zone."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, str) and ISO_INSTANT.match(value):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "yyyy-MM-dd HH:mm:ss")
+        except ValueError:
+            return value
+    return str(value)
 
 
 def record_history(session, model) -> tuple[list[tuple[AuditLog, list[FieldChange]]], bool]:
@@ -34,7 +55,8 @@ def record_history(session, model) -> tuple[list[tuple[AuditLog, list[FieldChang
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
         .limit(HISTORY_LIMIT + 1)
     ).scalars())
-    return [(row, field_changes(row)) for row in rows[:HISTORY_LIMIT]], len(rows) > HISTORY_LIMIT
+    order = [attr.key for attr in inspect(type(model)).column_attrs]
+    return [(row, field_changes(row, order)) for row in rows[:HISTORY_LIMIT]], len(rows) > HISTORY_LIMIT
 
 
 #: How an audit action reads in the UI.

@@ -61,16 +61,24 @@ def catalogue_labels() -> dict[str, str]:
     return {pid: label for group in catalogue_groups() for pid, label in group.permissions}
 
 
+def _toggle(label, checked: bool) -> str:
+    script = ("this.closest('fieldset').querySelectorAll('input[type=checkbox]')"
+              f".forEach(function (box) {{ box.checked = {str(checked).lower()}; }}); return false;")
+    return f'<a href="#" class="small font-weight-normal ml-2" onclick="{script}">{escape(label)}</a>'
+
+
 class GroupedCheckboxes:
     """Renders the catalogue as one fieldset of checkboxes per module."""
 
     def __call__(self, field, **kwargs):
         chosen = set(field.data or ())
+        toggles = _toggle(_("all"), True) + _toggle(_("none"), False)
+        disabled = _("disabled")
         html = [f'<div class="huiwu-permissions" id="{escape(field.id)}">']
         for group in catalogue_groups():
-            state = "" if group.enabled else f' <span class="badge badge-light">{escape(_("disabled"))}</span>'
+            state = "" if group.enabled else f' <span class="badge badge-light">{escape(disabled)}</span>'
             html.append(f'<fieldset class="huiwu-permission-group" data-module="{escape(group.key)}">'
-                        f'<legend>{escape(group.title)}{state}</legend><div class="row">')
+                        f'<legend>{escape(group.title)}{state}{toggles}</legend><div class="row">')
             for perm_id, label in group.permissions:
                 box_id = f"perm-{perm_id.replace('.', '-')}"
                 checked = " checked" if perm_id in chosen else ""

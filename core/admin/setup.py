@@ -1,13 +1,13 @@
 """Building the admin: the kernel's pages first, then each plugin's, in dependency order."""
 from __future__ import annotations
 
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from core.admin.base import show_datetime
-from core.admin.history import audit_action_label
+from core.admin.history import audit_action_label, shown_value
 from core.admin.kernel_views import kernel_views
 
 
@@ -24,8 +24,6 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        from flask import current_app
-
         kernel = current_app.extensions["huiwu"]
         enabled = kernel.registry.enabled(kernel.session())
         modules = [p for p in kernel.registry.loaded if p.name in enabled]
@@ -51,6 +49,7 @@ def init_admin(app, kernel, owners) -> Admin:
 
     @app.context_processor
     def _admin_helpers():
-        return {"huiwu_datetime": show_datetime, "huiwu_audit_action": audit_action_label}
+        return {"huiwu_datetime": show_datetime, "huiwu_audit_action": audit_action_label,
+                "huiwu_value": shown_value}
 
     return admin

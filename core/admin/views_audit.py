@@ -6,21 +6,30 @@ page (``SecureModelView.history_view``); the audit log links to it.
 """
 from __future__ import annotations
 
-from flask import current_app, g
+from typing import ClassVar
+
+from flask import current_app, g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from core.admin.base import SecureModelView
 from core.admin.filters import DayBetweenFilter
-from core.admin.history import AUDIT_ACTIONS, audit_action_label, field_changes
+from core.admin.history import (
+    AUDIT_ACTIONS,
+    audit_action_label,
+    field_changes,
+    shown_value,
+)
 from core.audit.models import AuditLog
-from core.db.base import metadata
+from core.db.base import Base
+from core.db.mixins import AuditedMixin
 from core.security.log import SecurityEvent
 
 SYSTEM = _l("System")
 #: Changes shown per row in the list; the details page shows them all.
-LIST_CHANGES = 4
+LIST_CHANGES = 3
 
 SECURITY_KINDS = {
     "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
@@ -32,8 +41,9 @@ SECURITY_KINDS = {
 class ReadOnlyLogView(SecureModelView):
     """A log: read by holders of ``required_permission``, exported by them, never edited."""
 
-    column_display_actions = True
     can_view_details = True
+    #: Filter links read ``?flt0_user_equals=lina`` and survive a change of filter order.
+    named_filter_urls = True
 
     @property
     def can_create(self):
@@ -67,8 +77,9 @@ def _record_link(_view, _context, model, _name):
     view = record_view(model.table_name)
     if view is None or model.action == "delete":
         return model.record_id
-    url = view.get_url(".history_view", id=model.record_id)
-    return Markup(f'<a href="{escape(url)}" title="{escape(_l("History"))}">{escape(model.record_id)}</a>')
+    url = url_for(f"{view.endpoint}.history_view", id=model.record_id)
+    title = _("History")
+    return Markup(f'<a href="{escape(url)}" title="{escape(title)}">{escape(model.record_id)}</a>')
 
 
 def _action(_view, _context, model, _name):
@@ -77,32 +88,37 @@ def _action(_view, _context, model, _name):
 
 def _changes_short(_view, _context, model, _name):
     changes = field_changes(model)
-    parts = [f"<b>{escape(c.field)}</b>: {escape(_short(c.before))} → {escape(_short(c.after))}"
-             for c in changes[:LIST_CHANGES]]
+    if model.action == "update":
+        parts = [f"<b>{escape(c.field)}</b> {escape(_short(c.before))} → {escape(_short(c.after))}"
+                 for c in changes[:LIST_CHANGES]]
+    else:
+        parts = [f"<b>{escape(c.field)}</b> {escape(_short(c.after if model.action == 'insert' else c.before))}"
+                 for c in changes[:LIST_CHANGES]]
     if len(changes) > LIST_CHANGES:
-        parts.append("…")
-    return Markup("<br>".join(parts))
+        parts.append(escape(_("and %(n)d more", n=len(changes) - LIST_CHANGES)))
+    return Markup(f'<span class="huiwu-changes">{"; ".join(parts)}</span>')
 
 
 def _changes_full(_view, _context, model, _name):
-    rows = "".join(f"<tr><th class=\"font-weight-normal\">{escape(c.field)}</th><td>{escape(_show(c.before))}</td>"
-                   f"<td>{escape(_show(c.after))}</td></tr>" for c in field_changes(model))
-    return Markup(f'<table class="table table-sm mb-0 huiwu-diff"><thead><tr><th>{escape(_l("Field"))}</th>'
-                  f'<th>{escape(_l("Before"))}</th><th>{escape(_l("After"))}</th></tr></thead>'
+    rows = "".join(f'<tr><th class="font-weight-normal">{escape(c.field)}</th><td>{escape(shown_value(c.before))}</td>'
+                   f"<td>{escape(shown_value(c.after))}</td></tr>" for c in field_changes(model))
+    field, before, after = _("Field"), _("Before"), _("After")
+    return Markup(f'<table class="table table-sm mb-0 huiwu-diff"><thead><tr>'
+                  f'<th class="huiwu-diff-field">{escape(field)}</th>'
+                  f"<th>{escape(before)}</th><th>{escape(after)}</th></tr></thead>"
                   f"<tbody>{rows}</tbody></table>")
 
 
-def _show(value) -> str:
-    return "—" if value is None else str(value)
-
-
 def _short(value, limit: int = 40) -> str:
-    text = _show(value)
+    text = shown_value(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _table_options():
-    return [(name, name) for name in sorted(metadata.tables)]
+    """Tables the audit keeps: those of audited models."""
+    names: ClassVar[dict] = {mapper.class_.__table__.name for mapper in Base.registry.mappers
+             if issubclass(mapper.class_, AuditedMixin) and getattr(mapper.class_, "__audited__", True)}
+    return [(name, name) for name in sorted(names)]
 
 
 class AuditLogView(ReadOnlyLogView):
@@ -112,10 +128,10 @@ class AuditLogView(ReadOnlyLogView):
     column_export_list = column_list
     column_default_sort = ("at", True)
     column_sortable_list = ("at",)
-    column_formatters = {"record_id": _record_link, "action": _action, "changes": _changes_short}
-    column_formatters_detail = {"action": _action, "changes": _changes_full}
-    column_formatters_export = {"action": lambda v, c, m, n: audit_action_label(m.action)}
-    column_labels = {"at": _l("Time"), "user_login": _l("User"), "action": _l("Action"),
+    column_formatters: ClassVar[dict] = {"record_id": _record_link, "action": _action, "changes": _changes_short}
+    column_formatters_detail: ClassVar[dict] = {"action": _action, "changes": _changes_full}
+    column_formatters_export: ClassVar[dict] = {"action": lambda v, c, m, n: audit_action_label(m.action)}
+    column_labels: ClassVar[dict] = {"at": _l("Time"), "user_login": _l("User"), "action": _l("Action"),
                      "table_name": _l("Table"), "record_id": _l("Record"), "changes": _l("Changes")}
     column_filters = (
         FilterEqual(AuditLog.table_name, _l("Table"), options=_table_options),
@@ -137,10 +153,10 @@ class SecurityLogView(ReadOnlyLogView):
     column_export_list = column_list
     column_default_sort = ("at", True)
     column_sortable_list = ("at", "kind", "login")
-    column_formatters = {"kind": _kind}
-    column_formatters_detail = {"kind": _kind}
-    column_formatters_export = {"kind": _kind}
-    column_labels = {"at": _l("Time"), "kind": _l("Event"), "login": _l("User"), "ip": _l("IP address"),
+    column_formatters: ClassVar[dict] = {"kind": _kind}
+    column_formatters_detail: ClassVar[dict] = {"kind": _kind}
+    column_formatters_export: ClassVar[dict] = {"kind": _kind}
+    column_labels: ClassVar[dict] = {"at": _l("Time"), "kind": _l("Event"), "login": _l("User"), "ip": _l("IP address"),
                      "path": _l("Address"), "detail": _l("Detail")}
     column_filters = (
         FilterEqual(SecurityEvent.kind, _l("Event"), options=list(SECURITY_KINDS.items())),

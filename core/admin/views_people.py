@@ -9,6 +9,7 @@ themselves out) are checked before anything is saved.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from flask import flash, g
 from flask_admin.actions import action
@@ -31,6 +32,18 @@ from core.web.i18n import LOCALES
 
 SYSTEM = _l("System")
 ROLE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
+
+
+def taken_by_another(session, query, model_class, model) -> bool:
+    """Whether ``query`` (ids of rows holding a unique value) finds a row other than ``model``.
+
+    Read past the record rules (a hidden row still holds the value) and without flushing
+    ``model`` itself, which the form has just added to the session.
+    """
+    if model.id is not None:
+        query = query.where(model_class.id != model.id)
+    with session.no_autoflush:
+        return session.scalar(query.limit(1).execution_options(huiwu_system=True)) is not None
 
 
 # -- users ----------------------------------------------------------------------
@@ -58,6 +71,10 @@ def _names(_view, _context, model, name):
     return "、".join(str(item) for item in getattr(model, name))
 
 
+def _language(_view, _context, model, _name):
+    return LOCALES.get(model.locale) or _("Company default")
+
+
 class UserView(SecureModelView):
     permission_prefix = "core.user"
     column_list = ("login", "name", "email", "departments", "roles", "active", "is_portal",
@@ -69,25 +86,25 @@ class UserView(SecureModelView):
     column_filters = ("active", "is_portal", "is_superuser")
     column_default_sort = "login"
     column_auto_select_related = False  # selectinload below, not a join per row
-    column_formatters = {"departments": _names, "roles": _names}
-    column_formatters_detail = {"departments": _names, "roles": _names}
-    column_labels = {
-        "login": _l("Login"), "name": _l("Name"), "email": _l("E-mail"), "departments": _l("Departments"),
+    column_formatters: ClassVar[dict] = {"departments": _names, "roles": _names}
+    column_formatters_detail: ClassVar[dict] = {"departments": _names, "roles": _names, "locale": _language}
+    column_labels: ClassVar[dict] = {
+        "login": _l("Login"), "name": _l("Full name"), "email": _l("E-mail"), "departments": _l("Departments"),
         "roles": _l("Roles"), "active": _l("Active"), "is_portal": _l("Portal user"),
         "is_superuser": _l("Superuser"), "last_login_at": _l("Last login"), "locale": _l("Language"),
-        "password": _l("Password"), "created_at": _l("Created at"), "updated_at": _l("Updated at"),
+        "password": _l("Password"), "password_hash": _l("Password"), "created_at": _l("Created at"), "updated_at": _l("Updated at"),
     }
-    column_descriptions = {
+    column_descriptions: ClassVar[dict] = {
         "is_portal": _l("A client outside the firm: logs into the portal only."),
         "is_superuser": _l("May do everything and sees every record, whatever the roles say."),
         "active": _l("An inactive user cannot log in and their API tokens stop working."),
     }
     form_columns = ("login", "name", "email", "password", "departments", "roles", "locale",
                     "active", "is_portal", "is_superuser")
-    form_extra_fields = {"password": NewPasswordField(
+    form_extra_fields: ClassVar[dict] = {"password": NewPasswordField(
         _l("Password"), description=_l("At least 8 characters. Leave empty to keep the current password."))}
-    form_overrides = {"locale": SelectField}
-    form_args = {"locale": {
+    form_overrides: ClassVar[dict] = {"locale": SelectField}
+    form_args: ClassVar[dict] = {"locale": {
         "choices": [("", _l("Company default"))] + list(LOCALES.items()),
         "filters": [lambda value: value or None],
     }}
@@ -109,10 +126,8 @@ class UserView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         model.login = (model.login or "").strip()
-        taken = self.session.scalar(
-            select(User.id).where(func.lower(User.login) == model.login.lower(), User.id != model.id)
-            .execution_options(huiwu_system=True))
-        if taken is not None:
+        if taken_by_another(self.session, select(User.id).where(func.lower(User.login) == model.login.lower()),
+                            User, model):
             raise ValidationFailed(_("The login %(login)s is taken.", login=model.login), field="login")
         if is_created and not model.password_hash:
             raise ValidationFailed(_("A new user needs a password."), field="password")
@@ -172,13 +187,13 @@ def _before(model, attr: str):
 
 def tree_order(departments: list[Department]) -> list[tuple[Department, int]]:
     """Departments with their depth, each parent followed by its children, siblings by name."""
-    ids = {d.id for d in departments}
+    ids: ClassVar[dict] = {d.id for d in departments}
     children: dict[int | None, list[Department]] = {}
     for dept in departments:
         parent = dept.parent_id if dept.parent_id in ids else None
         children.setdefault(parent, []).append(dept)
     out: list[tuple[Department, int]] = []
-    stack = [(d, 0) for d in sorted(children.get(None, []), key=lambda d: d.name, reverse=True)]
+    stack: ClassVar[list] = [(d, 0) for d in sorted(children.get(None, []), key=lambda d: d.name, reverse=True)]
     seen: set[int] = set()
     while stack:
         dept, depth = stack.pop()
@@ -202,9 +217,9 @@ class DepartmentView(SecureModelView):
     column_list = ("name", "code", "parent")
     column_details_list = ("name", "code", "parent", "members", "created_at", "updated_at")
     column_searchable_list = ("name", "code")
-    column_formatters = {"name": _tree_name}
-    column_formatters_detail = {"members": _names}
-    column_labels = {"name": _l("Name"), "code": _l("Code"), "parent": _l("Parent department"),
+    column_formatters: ClassVar[dict] = {"name": _tree_name}
+    column_formatters_detail: ClassVar[dict] = {"members": _names}
+    column_labels: ClassVar[dict] = {"name": _l("Name"), "code": _l("Code"), "parent": _l("Parent department"),
                      "parent_id": _l("Parent department"), "members": _l("Members"),
                      "created_at": _l("Created at"), "updated_at": _l("Updated at")}
     form_columns = ("name", "code", "parent")
@@ -258,14 +273,14 @@ class RoleView(SecureModelView):
     column_export_list = ("name", "title", "description")
     column_searchable_list = ("name", "title")
     column_default_sort = "name"
-    column_formatters = {"permissions": _permission_count}
-    column_formatters_detail = {"permissions": _permission_titles}
-    column_labels = {"name": _l("Technical name"), "title": _l("Title"), "description": _l("Description"),
+    column_formatters: ClassVar[dict] = {"permissions": _permission_count}
+    column_formatters_detail: ClassVar[dict] = {"permissions": _permission_titles}
+    column_labels: ClassVar[dict] = {"name": _l("Technical name"), "title": _l("Display name"), "description": _l("Description"),
                      "permissions": _l("Permissions"), "permission_ids": _l("Permissions"),
                      "created_at": _l("Created at"), "updated_at": _l("Updated at")}
-    column_descriptions = {"name": _l("Lower-case letters, digits and _; cannot be changed once created.")}
+    column_descriptions: ClassVar[dict] = {"name": _l("Lower-case letters, digits and _; cannot be changed once created.")}
     form_columns = ("name", "title", "description", "permission_ids")
-    form_extra_fields = {"permission_ids": PermissionsField(_l("Permissions"))}
+    form_extra_fields: ClassVar[dict] = {"permission_ids": PermissionsField(_l("Permissions"))}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -280,9 +295,7 @@ class RoleView(SecureModelView):
         if is_created and not ROLE_NAME_RE.match(model.name):
             raise ValidationFailed(_("Use lower-case letters, digits and _ (starting with a letter)."),
                                    field="name")
-        taken = self.session.scalar(select(Role.id).where(Role.name == model.name, Role.id != model.id)
-                                    .execution_options(huiwu_system=True))
-        if taken is not None:
+        if taken_by_another(self.session, select(Role.id).where(Role.name == model.name), Role, model):
             raise ValidationFailed(_("There is already a role %(name)s.", name=model.name), field="name")
 
     def on_model_delete(self, model):

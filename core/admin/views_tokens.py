@@ -7,7 +7,9 @@ revoked, so the security log can still name it.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, g, redirect, request
@@ -32,7 +34,7 @@ def check_scopes(scopes: str) -> str:
     """Normalised scopes; each must be a declared permission id or a prefix such as ``crm.``."""
     declared = current_app.extensions["huiwu"].permissions
     items = scopes.split()
-    bad = [s for s in items if not (s in declared or (s.endswith(".") and any(p.startswith(s) for p in declared)))]
+    bad: ClassVar[list] = [s for s in items if not (s in declared or (s.endswith(".") and any(p.startswith(s) for p in declared)))]
     if bad:
         raise ValidationFailed(_("Unknown scope: %(scopes)s", scopes=" ".join(bad)), field="scopes")
     return " ".join(items)
@@ -49,7 +51,7 @@ def token_status(token: ApiToken) -> str:
         return _("Revoked")
     if token.expires_at is not None and token.expires_at <= utcnow():
         return _("Expired")
-    return _("Active")
+    return _("Valid")
 
 
 def _status(_view, _context, model, _name):
@@ -59,13 +61,14 @@ def _status(_view, _context, model, _name):
 def _revoke_button(view, _context, model, _name):
     if model.revoked_at is not None or not view.may_revoke(model):
         return ""
+    question, label = _("Revoke this token? Programs using it stop working."), _("Revoke")
     return Markup(
         f'<form method="post" action="{escape(view.get_url(".revoke_view"))}" class="d-inline">'
         f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
         f'<input type="hidden" name="id" value="{model.id}">'
         f'<button type="submit" class="btn btn-outline-danger btn-sm" '
-        f'onclick="return confirm(\'{escape(_("Revoke this token? Programs using it stop working."))}\')">'
-        f'{escape(_("Revoke"))}</button></form>'
+        f'onclick="return confirm({escape(json.dumps(question))})">'
+        f'{escape(label)}</button></form>'
     )
 
 
@@ -86,26 +89,27 @@ class IssueForAnyoneForm(TokenForm):
 
 class TokenView(SecureModelView):
     permission_prefix = "core.token"
-    required_permission = None  # own tokens: see is_accessible
     column_list = ("name", "user", "prefix", "scopes", "expires_at", "status", "last_used_at",
                    "created_at", "revoke")
     column_details_list = ("name", "user", "prefix", "scopes", "expires_at", "status", "revoked_at",
                            "last_used_at", "created_at")
     column_searchable_list = ("name", "prefix")
     column_default_sort = ("created_at", True)
-    column_formatters = {"status": _status, "revoke": _revoke_button}
-    column_formatters_detail = {"status": _status}
-    column_labels = {"name": _l("Name"), "user": _l("User"), "prefix": _l("Begins with"),
+    column_formatters: ClassVar[dict] = {"status": _status, "revoke": _revoke_button}
+    column_formatters_detail: ClassVar[dict] = {"status": _status}
+    column_labels: ClassVar[dict] = {"name": _l("Name"), "user": _l("User"), "prefix": _l("Begins with"),
                      "scopes": _l("Scopes"), "expires_at": _l("Expires at"), "status": _l("Status"),
                      "revoked_at": _l("Revoked at"), "last_used_at": _l("Last used"),
                      "created_at": _l("Issued at"), "revoke": " "}
     column_sortable_list = ("name", "expires_at", "last_used_at", "created_at")
     form = TokenForm
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.required_permission = None  # one's own tokens need no reading right: see is_accessible
+
     def is_accessible(self):
-        if not super().is_accessible():
-            return False
-        return self._may("read") or self._may("create")
+        return super().is_accessible() and (self._may("read") or self._may("create"))
 
     @property
     def can_edit(self):
