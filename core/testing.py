@@ -15,6 +15,7 @@ import re
 import uuid
 from contextlib import contextmanager
 
+import argon2
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -22,8 +23,12 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from core.config import Settings
+from core.security import passwords
 from core.security.models import Department, Role, RolePermission, User
 from core.security.passwords import hash_password
+
+# Hashing at production cost takes most of a second on a small machine; tests need no such cost.
+passwords.use_parameters(argon2.profiles.CHEAPEST)
 
 ADMIN_PASSWORD = "admin-test-pw"
 KEEP_TABLES = {"core_alembic_version"}
