@@ -12,6 +12,8 @@ as a 4xx.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -33,6 +35,8 @@ STATUS_CODES = {
 #: Headers an HTTP error must keep when it is turned into JSON.
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 #: The largest id a route accepts: bigger ones cannot exist in any of our databases.
+log = logging.getLogger(__name__)
+
 MAX_ID = 2**63 - 1
 
 
@@ -115,11 +119,14 @@ def init_errors(app, kernel) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         kernel.session().rollback()
+        if exc.code == 500:
+            log.error("unexpected error on %s %s", request.method, request.path,
+                      exc_info=getattr(exc, "original_exception", None))
         if exc.code == 403:
             log_forbidden(kernel, exc.description or "")
         if wants_json():
             return _http_json(exc)
-        if exc.code in (403, 404, 405, 413):
+        if exc.code in (403, 404, 405, 413, 500):
             return render_template("huiwu/error.html", status=exc.code,
                                    message=_http_message(exc.code)), exc.code
         return exc
