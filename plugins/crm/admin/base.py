@@ -43,6 +43,13 @@ class CrmView(CrmTemplates, SecureView):
     pass
 
 
+def select_field(pairs, blank: bool = True) -> dict:
+    """``form_args`` of a plain select over ``{code: label}`` (or pairs); the blank choice stores None."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    choices = ([("", "—")] if blank else []) + list(items)
+    return {"choices": choices, "filters": [lambda v: v or None]}
+
+
 def when(value) -> str:
     """An instant in the company's time zone, minutes precision."""
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""

@@ -7,14 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from plugins.crm.admin.base import CrmModelView, instant_formatter, vocabulary_formatter
+from plugins.crm.admin.base import CrmModelView, instant_formatter, select_field, vocabulary_formatter
 from plugins.crm.models import TagCondition
 from plugins.crm.models.choices import SEGMENTS
 from plugins.crm.operations import duplicates, tag_rules
 from plugins.crm.operations.elevated import as_system
-
-FIELD_CHOICES = list(tag_rules.FIELD_LABELS.items())
-OPERATOR_CHOICES = list(tag_rules.OPERATOR_LABELS.items())
 
 
 class TagView(CrmModelView):
@@ -22,8 +19,9 @@ class TagView(CrmModelView):
     column_list = ("name", "color", "description")
     column_labels = {"name": _l("Name"), "color": _l("Colour"), "description": _l("Description")}
     form_columns = ("name", "color", "description")
-    form_choices = {"color": [(c, c) for c in ("primary", "secondary", "success", "danger", "warning",
-                                               "info", "dark")]}
+    form_overrides = {"color": SelectField}
+    form_args = {"color": select_field([(c, c) for c in ("primary", "secondary", "success", "danger",
+                                                          "warning", "info", "dark")], blank=False)}
 
 
 class TagRuleView(CrmModelView):
@@ -38,12 +36,14 @@ class TagRuleView(CrmModelView):
                          "match": lambda _v, _c, m, _n: _("all") if m.match == "all" else _("any"),
                          "conditions": lambda _v, _c, m, _n: "; ".join(_describe(c) for c in m.conditions)}
     form_columns = ("name", "tag", "active", "match", "conditions")
-    form_choices = {"match": [("all", _l("All conditions")), ("any", _l("Any condition"))]}
+    form_overrides = {"match": SelectField}
+    form_args = {"match": select_field({"all": _l("All conditions"), "any": _l("Any condition")}, blank=False)}
     inline_models = [(TagCondition, {
         "form_columns": ("id", "field", "operator", "value", "months"),
         "form_overrides": {"field": SelectField, "operator": SelectField},
-        "form_args": {"field": {"label": _l("Field"), "choices": FIELD_CHOICES},
-                      "operator": {"label": _l("Operator"), "choices": OPERATOR_CHOICES},
+        "form_args": {"field": {"label": _l("Field"), **select_field(tag_rules.FIELD_LABELS, blank=False)},
+                      "operator": {"label": _l("Operator"),
+                                   **select_field(tag_rules.OPERATOR_LABELS, blank=False)},
                       "value": {"label": _l("Value")},
                       "months": {"label": _l("Look back (months, spend and meetings only)")}},
     })]

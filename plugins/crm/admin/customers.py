@@ -8,12 +8,11 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-from wtforms import StringField
+from wtforms import SelectField, StringField
 
 from core.security.models import User
 from plugins.crm.admin.base import (
-    CrmModelView, instant_formatter, masked_mobile, money, tag_badges, vocabulary_formatter,
+    CrmModelView, instant_formatter, masked_mobile, money, select_field, tag_badges, vocabulary_formatter,
 )
 from plugins.crm.models import Contact, Customer, CustomerStats
 from plugins.crm.models.choices import INDUSTRIES, LEVELS, SEGMENTS, SIZES, SOURCES, choices, label
@@ -41,6 +40,9 @@ class CustomerView(CrmModelView):
                    "stats.last_meeting_at", "stats.total_spend", "tags")
     column_details_list = ("name", "credit_code", "industry", "size", "province", "city", "address",
                            "source", "level", "account_manager", "tags", "notes", "created_at", "updated_at")
+    #: Exports stream after the request's session is gone: plain columns and joined relations only.
+    column_export_list = ("name", "credit_code", "industry", "size", "province", "city", "address", "source",
+                          "level", "account_manager")
     column_sortable_list = ("name", "city", "level")
     column_default_sort = "name"
     column_searchable_list = ("name",)
@@ -62,8 +64,9 @@ class CustomerView(CrmModelView):
     }
     form_columns = ("name", "credit_code", "industry", "size", "province", "city", "address", "source",
                     "level", "account_manager", "manual_tags", "notes")
-    form_choices = {"industry": choices(INDUSTRIES), "size": choices(SIZES), "source": choices(SOURCES),
-                    "level": choices(LEVELS)}
+    form_overrides = {"industry": SelectField, "size": SelectField, "source": SelectField, "level": SelectField}
+    form_args = {"industry": select_field(INDUSTRIES), "size": select_field(SIZES),
+                 "source": select_field(SOURCES), "level": select_field(LEVELS, blank=False)}
 
     def _staff_only(self, form):
         """Account managers are staff: portal users (clients) are not offered."""
@@ -76,10 +79,6 @@ class CustomerView(CrmModelView):
 
     def edit_form(self, obj=None):
         return self._staff_only(super().edit_form(obj))
-    def get_query(self):
-        return super().get_query().options(
-            selectinload(Customer.stats), selectinload(Customer.account_manager), selectinload(Customer.tags))
-
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """Name prefix (index-backed), or an exact credit code."""
         term = search.strip()
@@ -120,9 +119,6 @@ class ContactView(CrmModelView):
     form_overrides = {"mobile": StringField, "email": StringField, "wechat": StringField,
                       "id_number": StringField}
     form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20}}
-
-    def get_query(self):
-        return super().get_query().options(selectinload(Contact.customer))
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """An exact mobile or e-mail through the blind index, else a name prefix."""

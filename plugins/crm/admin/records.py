@@ -12,7 +12,9 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import Optional
 
 from core.errors import DomainError
-from plugins.crm.admin.base import CrmModelView, instant_formatter, money, subject, vocabulary_formatter
+from plugins.crm.admin.base import (
+    CrmModelView, instant_formatter, money, select_field, subject, vocabulary_formatter,
+)
 from plugins.crm.models import Communication, Customer
 from plugins.crm.models.choices import COMMUNICATION_KINDS, MEETING_STATUSES, SEGMENTS
 from plugins.crm.operations import communications
@@ -49,9 +51,9 @@ class CommunicationView(CrmModelView):
                          "occurred_at": instant_formatter, "due_at": instant_formatter,
                          "done_at": instant_formatter}
     form_columns = ("customer", "contact", "kind", "direction", "subject", "body", "occurred_at")
-    form_choices = {"direction": [("in", _l("From the customer")), ("out", _l("To the customer"))]}
-    form_overrides = {"kind": SelectField}
-    form_args = {"kind": {"choices": PERSON_KIND_CHOICES}}
+    form_overrides = {"kind": SelectField, "direction": SelectField}
+    form_args = {"kind": select_field(PERSON_KIND_CHOICES, blank=False),
+                 "direction": select_field({"in": _l("From the customer"), "out": _l("To the customer")})}
     form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20},
                       "contact": {"fields": ("name",), "page_size": 20}}
 

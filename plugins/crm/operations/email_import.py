@@ -61,7 +61,7 @@ def _sent_at(message):
     moment = getattr(header, "datetime", None) if header is not None else None
     if moment is None:
         return utcnow()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
 def import_eml(session, data: bytes, customer_id: int | None = None) -> Communication:

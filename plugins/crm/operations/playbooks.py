@@ -89,8 +89,10 @@ def campaign_list(session, segment: str):
     """Rows for a campaign: each customer of ``segment`` with its primary (or first) contact."""
     if segment not in SEGMENTS:
         return
-    first_contact = (select(Contact.id).where(Contact.customer_id == Customer.id)
-                     .order_by(Contact.is_primary.desc(), Contact.id).limit(1).scalar_subquery())
+    other = aliased(Contact)
+    first_contact = (select(other.id).where(other.customer_id == Customer.id)
+                     .order_by(other.is_primary.desc(), other.id).limit(1)
+                     .correlate(Customer).scalar_subquery())
     stmt = (select(Customer, CustomerStats, Contact)
             .join(CustomerStats, CustomerStats.customer_id == Customer.id)
             .outerjoin(Contact, and_(Contact.id == first_contact))
