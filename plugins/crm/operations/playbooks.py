@@ -68,7 +68,8 @@ def give_follow_ups(session, playbook: Playbook, customer_ids=None, now: datetim
         rows = rows.where(Customer.id.in_(list(customer_ids)))
     return session.execute(insert(Communication).from_select(
         ["customer_id", "kind", "subject", "body", "occurred_at", "owner_id", "due_at",
-         "playbook_segment", "created_at", "updated_at", "version"], rows)).rowcount
+         "playbook_segment", "created_at", "updated_at", "version"], rows)
+        .execution_options(preserve_rowcount=True)).rowcount
 
 
 def follow_ups_on_entry(session, run_id: int) -> int:

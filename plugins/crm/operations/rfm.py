@@ -129,10 +129,10 @@ def _forget_loaded_stats(session) -> None:
 
 def _move(session, run: RfmRun, new_segment, now: datetime) -> int:
     changed = new_segment.is_distinct_from(S.segment)
+    moves = select(literal(run.id), S.customer_id, S.segment, new_segment, literal(now, UTCDateTime)).where(changed)
     moved = session.execute(insert(SegmentChange).from_select(
-        ["run_id", "customer_id", "from_segment", "to_segment", "at"],
-        select(literal(run.id), S.customer_id, S.segment, new_segment, literal(now, UTCDateTime))
-        .where(changed))).rowcount
+        ["run_id", "customer_id", "from_segment", "to_segment", "at"], moves)
+        .execution_options(preserve_rowcount=True)).rowcount
     session.execute(update(S).where(changed).values(segment=new_segment, segment_at=now)
                     .execution_options(**_QUIET))
     return moved

@@ -12,11 +12,15 @@ from plugins.crm.operations.importing import import_workbook
 GOOD_CODE = "91350100M000100Y43"
 
 
-@pytest.fixture(autouse=True)
-def app_context(app):
-    """Vocabulary cells may hold Chinese or English labels: both catalogues are read."""
-    with app.test_request_context():
-        yield
+@pytest.fixture
+def run_import(app):
+    """Import as a request does: vocabulary cells may hold Chinese or English labels."""
+
+    def run(db, stream, **options):
+        with app.test_request_context():
+            return import_workbook(db, stream, **options)
+
+    return run
 
 
 def workbook(customers, contacts=()):
@@ -52,8 +56,8 @@ FILE = dict(
 )
 
 
-def test_one_bad_row_imports_nothing_and_reports_every_error(db):
-    report = import_workbook(db, workbook(**FILE))
+def test_one_bad_row_imports_nothing_and_reports_every_error(db, run_import):
+    report = run_import(db, workbook(**FILE))
     db.commit()
     assert report.applied is False
     assert [(e.sheet, e.row, e.field) for e in report.errors] == [
@@ -62,8 +66,8 @@ def test_one_bad_row_imports_nothing_and_reports_every_error(db):
     assert counts(db) == (0, 0)
 
 
-def test_only_good_rows_on_request(db):
-    report = import_workbook(db, workbook(**FILE), only_good_rows=True)
+def test_only_good_rows_on_request(db, run_import):
+    report = run_import(db, workbook(**FILE), only_good_rows=True)
     db.commit()
     assert (report.applied, report.customers, report.contacts, len(report.errors)) == (True, 1, 1, 4)
     customer = db.scalar(select(Customer))
@@ -71,8 +75,8 @@ def test_only_good_rows_on_request(db):
     assert [c.mobile for c in customer.contacts] == ["13912345678"]
 
 
-def test_clean_file_imports_everything(db):
-    report = import_workbook(db, workbook([("杭州西湖文旅有限公司", None, "Other", "杭州", None)],
+def test_clean_file_imports_everything(db, run_import):
+    report = run_import(db, workbook([("杭州西湖文旅有限公司", None, "Other", "杭州", None)],
                                           [("杭州西湖文旅有限公司", "王芳", "总经理", "13800138000", None)]))
     db.commit()
     assert (report.applied, report.errors, counts(db)) == (True, [], (1, 1))
@@ -93,7 +97,7 @@ def test_api_import_reports_rows(admin_client, db):
     assert counts(db) == (0, 0)
 
 
-def test_export_round_trips_through_the_import(admin_client, customer, contact, db):
+def test_export_round_trips_through_the_import(admin_client, customer, contact, db, run_import):
     cid = customer("深圳星河电子有限公司", credit_code=GOOD_CODE, industry="it", city="深圳")
     contact(cid, "陈静", mobile="13912345678", email="chen@xinghe.example", is_primary=True)
     xlsx = admin_client.get("/api/v1/crm/export?format=xlsx")
@@ -104,7 +108,7 @@ def test_export_round_trips_through_the_import(admin_client, customer, contact, 
     assert "深圳星河电子有限公司" in csv
     db.execute(Customer.__table__.delete())  # start again from the exported file
     db.commit()
-    report = import_workbook(db, io.BytesIO(xlsx.data))
+    report = run_import(db, io.BytesIO(xlsx.data))
     db.commit()
     assert (report.applied, report.errors) == (True, [])
     again = db.scalar(select(Customer))
