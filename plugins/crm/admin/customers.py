@@ -19,6 +19,7 @@ from plugins.crm.models.choices import INDUSTRIES, LEVELS, SEGMENTS, SIZES, SOUR
 from plugins.crm.operations import customers as ops
 from plugins.crm.operations import duplicates
 from plugins.crm.operations.card import customer_card
+from plugins.crm.operations.sqlfn import name_order
 from plugins.crm.operations.validation import email_index, mobile_index
 
 PHONE_LIKE = re.compile(r"^[+\d][\d\s\-]{6,}$")
@@ -85,7 +86,7 @@ class CustomerView(CrmModelView):
         if len(term) == 18 and term.isalnum():
             criterion = Customer.credit_code == term.upper()
         else:
-            criterion = func.lower(Customer.name).startswith(term.lower(), autoescape=True)
+            criterion = name_order(self.session(), Customer.name).startswith(term.lower(), autoescape=True)
         query = query.filter(criterion)
         count_query = count_query.filter(criterion) if count_query is not None else None
         return query, count_query, joins, count_joins

@@ -17,3 +17,9 @@ def days_since(session, column, now: datetime):
 
 def as_float(expr):
     return cast(expr, Float)
+
+
+def name_order(session, column):
+    """``lower(column)``, in byte order on PostgreSQL so the prefix index serves LIKE and ORDER BY."""
+    lowered = func.lower(column)
+    return lowered.collate("C") if session.get_bind().dialect.name == "postgresql" else lowered
