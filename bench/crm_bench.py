@@ -28,14 +28,14 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.bootstrap import initialise, load_demo  # noqa: E402
-from core.kernel import Kernel  # noqa: E402
-from core.security.models import User  # noqa: E402
-from core.security.principal import act_as, load_principal  # noqa: E402
-from core.testing import make_settings  # noqa: E402
-from plugins.crm.models import Contact, Customer  # noqa: E402
-from plugins.crm.operations import customers as ops  # noqa: E402
-from plugins.crm.operations import rfm  # noqa: E402
+from core.bootstrap import initialise, load_demo
+from core.kernel import Kernel
+from core.security.models import User
+from core.security.principal import act_as, load_principal
+from core.testing import make_settings
+from plugins.crm.models import Contact, Customer
+from plugins.crm.operations import customers as ops
+from plugins.crm.operations import rfm
 
 PREFIXES = ["北京华", "上海", "深圳恒宇", "杭州", "成都天成", "南京", "xyz"]
 

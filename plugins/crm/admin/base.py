@@ -11,7 +11,11 @@ from markupsafe import Markup, escape
 from core.admin import SecureModelView, SecureView
 from plugins.crm.handlers import EVENT_LABELS, FOLLOW_UP_LABELS
 from plugins.crm.models.choices import (
-    COMMUNICATION_KINDS, MEETING_STATUSES, PREFERENCE_KINDS, SEGMENTS, label,
+    COMMUNICATION_KINDS,
+    MEETING_STATUSES,
+    PREFERENCE_KINDS,
+    SEGMENTS,
+    label,
 )
 from plugins.crm.operations.duplicates import reason_label
 

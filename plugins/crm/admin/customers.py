@@ -2,20 +2,36 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from flask import flash, request
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import SelectField, StringField
 
+from core.errors import ValidationFailed
 from core.security.models import User
 from plugins.crm.admin.base import (
-    CrmModelView, instant_formatter, masked_mobile, money, select_field, tag_badges, vocabulary_formatter,
+    CrmModelView,
+    instant_formatter,
+    masked_mobile,
+    money,
+    select_field,
+    tag_badges,
+    vocabulary_formatter,
 )
 from plugins.crm.models import Contact, Customer, CustomerStats
-from plugins.crm.models.choices import INDUSTRIES, LEVELS, SEGMENTS, SIZES, SOURCES, choices, label
+from plugins.crm.models.choices import (
+    INDUSTRIES,
+    LEVELS,
+    SEGMENTS,
+    SIZES,
+    SOURCES,
+    choices,
+    label,
+)
 from plugins.crm.operations import customers as ops
 from plugins.crm.operations import duplicates
 from plugins.crm.operations.card import customer_card
@@ -54,7 +70,7 @@ class CustomerView(CrmModelView):
         FilterEqual(Customer.city, _l("City")),
         FilterEqual(CustomerStats.segment, _l("RFM segment"), options=choices(SEGMENTS)),
     )
-    column_formatters = {
+    column_formatters: ClassVar[dict] = {
         "industry": vocabulary_formatter(INDUSTRIES), "level": vocabulary_formatter(LEVELS),
         "size": vocabulary_formatter(SIZES), "source": vocabulary_formatter(SOURCES),
         "stats.segment": lambda _v, _c, m, _n: label(SEGMENTS, m.stats.segment if m.stats else None),
@@ -65,8 +81,8 @@ class CustomerView(CrmModelView):
     }
     form_columns = ("name", "credit_code", "industry", "size", "province", "city", "address", "source",
                     "level", "account_manager", "manual_tags", "notes")
-    form_overrides = {"industry": SelectField, "size": SelectField, "source": SelectField, "level": SelectField}
-    form_args = {"industry": select_field(INDUSTRIES), "size": select_field(SIZES),
+    form_overrides: ClassVar[dict] = {"industry": SelectField, "size": SelectField, "source": SelectField, "level": SelectField}
+    form_args: ClassVar[dict] = {"industry": select_field(INDUSTRIES), "size": select_field(SIZES),
                  "source": select_field(SOURCES), "level": select_field(LEVELS, blank=False)}
 
     def _staff_only(self, form):
@@ -109,17 +125,17 @@ class ContactView(CrmModelView):
     column_details_list = ("name", "customer", "title", "department", "mobile", "email", "wechat",
                            "is_primary", "notes")
     column_searchable_list = ("name",)
-    column_labels = {
+    column_labels: ClassVar[dict] = {
         "name": _l("Name"), "customer": _l("Customer"), "title": _l("Title"), "department": _l("Department"),
         "mobile": _l("Mobile"), "email": _l("E-mail"), "wechat": _l("WeChat ID"), "id_number": _l("ID number"),
         "is_primary": _l("Primary contact"), "notes": _l("Notes"),
     }
-    column_formatters = {"mobile": masked_mobile}
+    column_formatters: ClassVar[dict] = {"mobile": masked_mobile}
     form_columns = ("customer", "name", "title", "department", "is_primary", "mobile", "email", "wechat",
                     "id_number", "notes")
-    form_overrides = {"mobile": StringField, "email": StringField, "wechat": StringField,
+    form_overrides: ClassVar[dict] = {"mobile": StringField, "email": StringField, "wechat": StringField,
                       "id_number": StringField}
-    form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20}}
+    form_ajax_refs: ClassVar[dict] = {"customer": {"fields": ("name",), "page_size": 20}}
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """An exact mobile or e-mail through the blind index, else a name prefix."""
@@ -127,7 +143,7 @@ class ContactView(CrmModelView):
         if PHONE_LIKE.match(term):
             try:
                 criterion = Contact.mobile_bidx == mobile_index(term)
-            except Exception:  # not a mobile number: nothing matches
+            except ValidationFailed:  # not a mobile number: nothing matches
                 criterion = Contact.id.is_(None)
         elif "@" in term:
             criterion = Contact.email_bidx == email_index(term)

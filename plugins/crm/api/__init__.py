@@ -20,4 +20,4 @@ from flask_smorest import Blueprint
 
 blp = Blueprint("crm", __name__, url_prefix="crm", description="Customers, contacts, records, segments")
 
-from plugins.crm.api import customers, files, records, segments  # noqa: E402,F401  (routes)
+from plugins.crm.api import customers, files, records, segments  # noqa: F401  (routes)

@@ -7,7 +7,7 @@ statement each, so a replayed or out-of-order event cannot skew them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
@@ -20,13 +20,13 @@ COUNTED = Meeting.status != "cancelled"
 
 def as_instant(day: date | None) -> datetime | None:
     """A meeting day as an instant (UTC midnight) for the stats columns."""
-    return datetime.combine(day, time(), tzinfo=timezone.utc) if day else None
+    return datetime.combine(day, time(), tzinfo=UTC) if day else None
 
 
 def stats_of(session, customer_id: int) -> CustomerStats:
     stats = session.get(CustomerStats, customer_id)
     if stats is None:
-        stats = CustomerStats(customer_id=customer_id, meeting_count=0, total_spend=Decimal("0"))
+        stats = CustomerStats(customer_id=customer_id, meeting_count=0, total_spend=Decimal(0))
         session.add(stats)
     return stats
 
@@ -55,7 +55,7 @@ def _aware(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 

@@ -13,7 +13,14 @@ from sqlalchemy import and_, exists, insert, literal, select
 from sqlalchemy.orm import aliased, selectinload
 
 from core.db.types import UTCDateTime, utcnow
-from plugins.crm.models import Communication, Contact, Customer, CustomerStats, Playbook, SegmentChange
+from plugins.crm.models import (
+    Communication,
+    Contact,
+    Customer,
+    CustomerStats,
+    Playbook,
+    SegmentChange,
+)
 from plugins.crm.models.choices import SEGMENTS
 
 #: Seeded once at installation; administrators rewrite them to their own practice.

@@ -19,11 +19,29 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Float, and_, case, cast, func, insert, literal, select, text, update
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from core.db.types import UTCDateTime, utcnow
 from core.events import emit
-from plugins.crm.models import Customer, CustomerStats, Meeting, RfmRun, SegmentChange, Spend
+from plugins.crm.models import (
+    Customer,
+    CustomerStats,
+    Meeting,
+    RfmRun,
+    SegmentChange,
+    Spend,
+)
 from plugins.crm.models.choices import SEGMENT_BY_RFM
 from plugins.crm.operations import playbooks
 from plugins.crm.operations.settings import RFM_WINDOW, setting
@@ -43,7 +61,7 @@ def _roomy_sorts(session) -> None:
 
 def _ensure_stats_rows(session) -> None:
     """Customers created in bulk (imports, demo data) may lack their stats row."""
-    missing = select(Customer.id, literal(0), literal(Decimal("0"))).where(
+    missing = select(Customer.id, literal(0), literal(Decimal(0))).where(
         ~select(S.customer_id).where(S.customer_id == Customer.id).exists())
     session.execute(insert(S).from_select(["customer_id", "meeting_count", "total_spend"], missing))
 

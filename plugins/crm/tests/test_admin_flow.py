@@ -72,3 +72,14 @@ def test_segments_and_import_pages(admin_client, customer):
                 "/admin/crm_meetings/", "/admin/crm_feedback/", "/admin/crm_playbooks/", "/admin/crm_tags/",
                 "/admin/crm_tag_rules/", "/admin/crm_duplicates/", "/admin/crm_tag_rules/new/"):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_pages_read_in_chinese(client_as, manager, customer, db):
+    li = manager("li")
+    cid = customer("苏州金鸡湖会展有限公司", industry="government", account_manager_id=li.id)
+    client = client_as(li, locale="zh_Hans")
+    listing = client.get("/admin/crm_customers/").get_data(as_text=True)
+    assert "政府与协会" in listing and "客户经理" in listing
+    details = client.get(f"/admin/crm_customers/details/?id={cid}").get_data(as_text=True)
+    assert "记录通话" in details and "时间线" in details
+    assert "分群" in client.get("/admin/crm_segments/").get_data(as_text=True)

@@ -59,7 +59,7 @@ def test_replayed_event_adds_nothing(kernel, db, customer):
 
 def test_invoice_paid_updates_spend_once(kernel, db, customer):
     cid = customer("北京华信医药有限公司")
-    paid = dict(invoice_id=88, customer_id=cid, amount="120000.50", paid_at=utcnow().isoformat())
+    paid = {"invoice_id": 88, "customer_id": cid, "amount": "120000.50", "paid_at": utcnow().isoformat()}
     emit_committed(kernel, "finance.invoice_paid", **paid)
     emit_committed(kernel, "finance.invoice_paid", **paid)  # delivered twice
     stats = db.get(CustomerStats, cid)

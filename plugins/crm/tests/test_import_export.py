@@ -2,7 +2,6 @@
 import io
 
 import pytest
-
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -46,14 +45,14 @@ def counts(db):
             db.scalar(select(func.count()).select_from(Contact)))
 
 
-FILE = dict(
-    customers=[("福州海峡会展有限公司", GOOD_CODE, "医药健康", "福州", "admin"),
+FILE = {
+    "customers": [("福州海峡会展有限公司", GOOD_CODE, "医药健康", "福州", "admin"),
                ("厦门鹭岛会展有限公司", "91350100M000100Y44", "Pharmaceuticals and healthcare", "厦门", None),
                ("泉州刺桐文旅有限公司", None, "it", "泉州", "nobody")],
-    contacts=[(GOOD_CODE, "林涛", "总经理", 13912345678, "lin@haixia.example"),
+    "contacts": [(GOOD_CODE, "林涛", "总经理", 13912345678, "lin@haixia.example"),
               ("福州海峡会展有限公司", "陈雪", "会务专员", "12345", None),
               ("不存在的公司", "黄敏", None, None, None)],
-)
+}
 
 
 def test_one_bad_row_imports_nothing_and_reports_every_error(db, run_import):

@@ -19,7 +19,7 @@ def arrange(manager, customer, contact, kernel):
 
 
 def test_session_queries_are_limited(kernel, manager, customer, contact, make_user):
-    li, mine, theirs = arrange(manager, customer, contact, kernel)
+    li, _mine, theirs = arrange(manager, customer, contact, kernel)
     with kernel.system_session() as s:
         act_as(s, load_principal(s, li.id))
         assert s.scalars(select(Customer.name)).all() == ["李的客户有限公司"]
@@ -33,7 +33,7 @@ def test_session_queries_are_limited(kernel, manager, customer, contact, make_us
 
 
 def test_api_list_get_and_lookup(kernel, client_as, manager, customer, contact):
-    li, mine, theirs = arrange(manager, customer, contact, kernel)
+    li, _mine, theirs = arrange(manager, customer, contact, kernel)
     client = client_as(li)
     assert [c["name"] for c in client.get("/api/v1/crm/customers").get_json()] == ["李的客户有限公司"]
     assert client.get(f"/api/v1/crm/customers/{theirs}").status_code == 404

@@ -1,5 +1,5 @@
 """RFM segments on a hand-checked data set (see the table in the first test)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,7 +8,7 @@ from plugins.crm.models import Communication, CustomerStats
 from plugins.crm.operations import jobs, rfm, segments
 from plugins.crm.operations.exporting import campaign_file
 
-NOW = datetime(2026, 6, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 
 
 def ago(days):
@@ -97,7 +97,7 @@ def test_scheduled_job_recomputes(db, eight):
 
 
 def test_recompute_on_demand_through_the_api_covers_everyone(client_as, make_user, eight):
-    ids, _ = eight
+    _ids, _ = eight
     head = make_user("boss", roles=["account_manager"], permissions=["crm.segment.recompute"])
     answer = client_as(head).post("/api/v1/crm/segments/recompute")
     assert answer.status_code == 200

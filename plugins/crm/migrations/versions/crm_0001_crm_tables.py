@@ -9,10 +9,10 @@ Revision ID: crm_0001
 Revises:
 Create Date: 2026-11-27 02:56:08.317302
 """
-from alembic import op
 import sqlalchemy as sa
-import core.db.types
+from alembic import op
 
+import core.db.types
 
 revision = 'crm_0001'
 down_revision = None
