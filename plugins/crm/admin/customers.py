@@ -22,10 +22,11 @@ from plugins.crm.admin.base import (
     tag_badges,
     vocabulary_formatter,
 )
-from plugins.crm.models import Contact, Customer, CustomerStats
+from plugins.crm.models import Contact, Customer, CustomerStats, Preference
 from plugins.crm.models.choices import (
     INDUSTRIES,
     LEVELS,
+    PREFERENCE_KINDS,
     SEGMENTS,
     SIZES,
     SOURCES,
@@ -81,6 +82,12 @@ class CustomerView(CrmModelView):
     }
     form_columns = ("name", "credit_code", "industry", "size", "province", "city", "address", "source",
                     "level", "account_manager", "manual_tags", "notes")
+    inline_models: ClassVar[list] = [(Preference, {
+        "form_columns": ("id", "kind", "value"),
+        "form_overrides": {"kind": SelectField},
+        "form_args": {"kind": {"label": _l("Preference"), **select_field(PREFERENCE_KINDS, blank=False)},
+                      "value": {"label": _l("Value")}},
+    })]
     form_overrides: ClassVar[dict] = {"industry": SelectField, "size": SelectField, "source": SelectField, "level": SelectField}
     form_args: ClassVar[dict] = {"industry": select_field(INDUSTRIES), "size": select_field(SIZES),
                  "source": select_field(SOURCES), "level": select_field(LEVELS, blank=False)}

@@ -16,9 +16,11 @@ def test_create_customer_contact_and_log_a_call(client_as, manager, db):
     client = client_as(li)
     answer = post_form(client, "/admin/crm_customers/new/", {
         "name": "苏州金鸡湖会展有限公司", "credit_code": "91350100M000100Y43", "industry": "government",
-        "city": "苏州", "level": "key", "account_manager": str(li.id)})
+        "city": "苏州", "level": "key", "account_manager": str(li.id),
+        "preferences-0-kind": "dietary", "preferences-0-value": "清真餐2人"})
     assert answer.status_code == 302
     customer = db.scalar(select(Customer))
+    assert [(p.kind, p.value) for p in customer.preferences] == [("dietary", "清真餐2人")]
     assert (customer.name, customer.industry, customer.account_manager_id) == ("苏州金鸡湖会展有限公司", "government", li.id)
     cid = customer.id
     db.rollback()  # end the read before the app writes (SQLite)

@@ -84,3 +84,18 @@ def test_attachments_are_stored_when_the_kernel_stores_files(db, customer, conta
     record = import_eml(db, eml())
     db.commit()
     assert len(attachments.attachments_of(db, record)) == 1  # 需求说明.pdf
+
+
+def test_file_on_a_record_through_the_api(admin_client, customer, db):
+    cid = customer("泉州刺桐文旅有限公司")
+    record = admin_client.post("/api/v1/crm/communications", json={
+        "customer_id": cid, "kind": "minutes", "subject": "方案评审会纪要"}).get_json()
+    answer = admin_client.post(f"/api/v1/crm/communications/{record['id']}/files",
+                               data={"file": (io.BytesIO(b"%PDF-1.4"), "纪要.pdf")},
+                               content_type="multipart/form-data")
+    if _storage_missing(db):
+        assert answer.status_code == 400  # a clear refusal, nothing half-saved
+        assert "cannot be stored" in answer.get_json()["message"]
+        assert db.get(Communication, record["id"]).attachment_names is None
+    else:
+        assert answer.status_code == 201 and answer.get_json()["attachment_names"] == ["纪要.pdf"]
