@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from plugins.crm.models import Customer, CustomerStats, Feedback, Meeting, Spend
+from plugins.crm.models import CustomerStats, Feedback, Meeting, Spend
 from plugins.crm.operations import tag_rules
 
 COUNTED = Meeting.status != "cancelled"
@@ -106,7 +106,3 @@ def nps_of(session, customer_id: int) -> Nps:
                func.coalesce(func.sum(case((Feedback.score <= 6, 1), else_=0)), 0))
         .where(Feedback.customer_id == customer_id)).one()
     return Nps(responses, promoters, detractors)
-
-
-def customer_exists(session, customer_id) -> bool:
-    return customer_id is not None and session.get(Customer, customer_id) is not None

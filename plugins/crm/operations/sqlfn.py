@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, cast, func, literal
+from sqlalchemy import Integer, cast, func, literal
 
 
 def days_since(session, column, now: datetime):
@@ -13,10 +13,6 @@ def days_since(session, column, now: datetime):
         return cast(func.floor(seconds / 86400), Integer)
     naive = now.replace(tzinfo=None).isoformat(sep=" ")
     return cast(func.julianday(naive) - func.julianday(column), Integer)
-
-
-def as_float(expr):
-    return cast(expr, Float)
 
 
 def name_order(session, column):
