@@ -10,7 +10,7 @@ applied and the RFM segments computed.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
@@ -19,12 +19,23 @@ from core.db.types import utcnow
 from core.security.models import User
 from plugins.crm import demo_names as W
 from plugins.crm.models import (
-    Communication, Contact, Customer, CustomerStats, Feedback, Meeting, Preference, Spend,
+    Communication,
+    Contact,
+    Customer,
+    CustomerStats,
+    Feedback,
+    Meeting,
+    Preference,
+    Spend,
 )
 from plugins.crm.models.choices import INDUSTRIES, LEVELS, SIZES, SOURCES
 from plugins.crm.operations import rfm, tag_rules
 from plugins.crm.operations.validation import (
-    CREDIT_ALPHABET, credit_check_char, email_index, mobile_index, name_key,
+    CREDIT_ALPHABET,
+    credit_check_char,
+    email_index,
+    mobile_index,
+    name_key,
 )
 
 SCALES = {"small": (60, 2.5), "large": (100_000, 3.0)}
@@ -50,7 +61,7 @@ def mobile(rng: random.Random) -> str:
 
 
 def _instant(day: date) -> datetime:
-    return datetime.combine(day, time(1, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(1, 0), tzinfo=UTC)
 
 
 class Generator:
@@ -77,21 +88,21 @@ class Generator:
         city, province, region = rng.choices(W.CITIES, W.CITY_WEIGHTS)[0]
         industry = rng.choices(list(INDUSTRIES), W.INDUSTRY_WEIGHTS)[0]
         name = self.company_name(city, industry)
-        return dict(name=name, name_key=name_key(name), credit_code=credit_code(rng, region),
-                    industry=industry, size=rng.choices(list(SIZES), [15, 30, 35, 15, 5])[0],
-                    province=province, city=city, address=f"{city}市{rng.choice('东西南北中')}区{rng.randint(1, 999)}号",
-                    source=rng.choice(list(SOURCES)), level=rng.choices(list(LEVELS), [5, 15, 60, 20])[0],
-                    account_manager_id=rng.choice(self.managers) if self.managers else None, version=1)
+        return {"name": name, "name_key": name_key(name), "credit_code": credit_code(rng, region),
+                    "industry": industry, "size": rng.choices(list(SIZES), [15, 30, 35, 15, 5])[0],
+                    "province": province, "city": city, "address": f"{city}市{rng.choice('东西南北中')}区{rng.randint(1, 999)}号",
+                    "source": rng.choice(list(SOURCES)), "level": rng.choices(list(LEVELS), [5, 15, 60, 20])[0],
+                    "account_manager_id": rng.choice(self.managers) if self.managers else None, "version": 1}
 
     def contact(self, customer_id: int, primary: bool) -> dict:
         rng = self.rng
         (surname, s_py), (given, g_py) = rng.choice(W.SURNAMES), rng.choice(W.GIVEN)
         phone = mobile(rng)
         email = f"{g_py}.{s_py}{rng.randint(1, 9999)}@{rng.choice(W.MAIL_DOMAINS)}"
-        return dict(customer_id=customer_id, name=surname + given, title=rng.choice(W.TITLES),
-                    department=rng.choice(W.DEPARTMENTS), is_primary=primary, mobile=phone,
-                    mobile_bidx=mobile_index(phone), email=email, email_bidx=email_index(email),
-                    wechat=None, wechat_bidx=None, version=1)
+        return {"customer_id": customer_id, "name": surname + given, "title": rng.choice(W.TITLES),
+                    "department": rng.choice(W.DEPARTMENTS), "is_primary": primary, "mobile": phone,
+                    "mobile_bidx": mobile_index(phone), "email": email, "email_bidx": email_index(email),
+                    "wechat": None, "wechat_bidx": None, "version": 1}
 
     def meetings(self, customer_id: int, customer: dict) -> list[dict]:
         rng = self.rng
@@ -104,20 +115,20 @@ class Generator:
             base = _SIZE_AMOUNT[customer["size"]]
             amount = Decimal(rng.randint(base // 2, base * 3) // 1000 * 1000)
             done = start < self.today
-            rows.append(dict(customer_id=customer_id, code=None, project_id=None,
-                             title=f"{start.year}年{rng.choice(words)}", status="completed" if done else "confirmed",
-                             city=rng.choice(W.CITIES)[0], start_date=start, end_date=start + timedelta(days=rng.randint(0, 2)),
-                             attendees=rng.choice([30, 80, 150, 300, 500, 1200]), amount=amount,
-                             confirmed_at=_instant(start - timedelta(days=45)),
-                             completed_at=_instant(start + timedelta(days=2)) if done else None, version=1))
+            rows.append({"customer_id": customer_id, "code": None, "project_id": None,
+                             "title": f"{start.year}年{rng.choice(words)}", "status": "completed" if done else "confirmed",
+                             "city": rng.choice(W.CITIES)[0], "start_date": start, "end_date": start + timedelta(days=rng.randint(0, 2)),
+                             "attendees": rng.choice([30, 80, 150, 300, 500, 1200]), "amount": amount,
+                             "confirmed_at": _instant(start - timedelta(days=45)),
+                             "completed_at": _instant(start + timedelta(days=2)) if done else None, "version": 1})
         return rows
 
     def spend(self, meeting: dict, ref: str) -> dict | None:
         paid = meeting["end_date"] + timedelta(days=self.rng.randint(15, 60))
         if meeting["status"] != "completed" or paid >= self.today:
             return None
-        return dict(customer_id=meeting["customer_id"], amount=meeting["amount"], paid_at=_instant(paid),
-                    ref=ref, created_at=utcnow())
+        return {"customer_id": meeting["customer_id"], "amount": meeting["amount"], "paid_at": _instant(paid),
+                    "ref": ref, "created_at": utcnow()}
 
 
 def _stats(customer_id: int, meetings: list[dict], payments: list[dict]) -> dict:
@@ -126,9 +137,9 @@ def _stats(customer_id: int, meetings: list[dict], payments: list[dict]) -> dict
     first, last = (_instant(min(days)), _instant(max(days))) if days else (None, None)
     last_paid = max(paid) if paid else None
     moments = [m for m in (last, last_paid) if m]
-    return dict(customer_id=customer_id, first_meeting_at=first, last_meeting_at=last,
-                meeting_count=len(days), total_spend=sum((p["amount"] for p in payments), Decimal("0")),
-                last_paid_at=last_paid, last_activity_at=max(moments) if moments else None)
+    return {"customer_id": customer_id, "first_meeting_at": first, "last_meeting_at": last,
+                "meeting_count": len(days), "total_spend": sum((p["amount"] for p in payments), Decimal(0)),
+                "last_paid_at": last_paid, "last_activity_at": max(moments) if moments else None}
 
 
 def _insert(session, model, rows: list[dict]) -> None:

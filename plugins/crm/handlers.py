@@ -26,7 +26,7 @@ payment the customer's spend.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -58,7 +58,7 @@ def _instant(value) -> datetime:
     if not value:
         return utcnow()
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(value) -> date | None:

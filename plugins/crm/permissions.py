@@ -10,8 +10,17 @@ from sqlalchemy import select
 
 from core.security import Permission, RecordRule, RoleSpec
 from plugins.crm.models import (
-    Communication, Contact, Customer, CustomerStats, CustomerTag, DuplicateFlag, Feedback, Meeting,
-    Preference, SegmentChange, Spend,
+    Communication,
+    Contact,
+    Customer,
+    CustomerStats,
+    CustomerTag,
+    DuplicateFlag,
+    Feedback,
+    Meeting,
+    Preference,
+    SegmentChange,
+    Spend,
 )
 
 ACTIONS = ("read", "create", "update", "delete", "export")

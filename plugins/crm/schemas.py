@@ -9,7 +9,13 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from plugins.crm.models.choices import (
-    COMMUNICATION_KINDS, INDUSTRIES, LEVELS, PREFERENCE_KINDS, SEGMENTS, SIZES, SOURCES,
+    COMMUNICATION_KINDS,
+    INDUSTRIES,
+    LEVELS,
+    PREFERENCE_KINDS,
+    SEGMENTS,
+    SIZES,
+    SOURCES,
 )
 
 

@@ -3,12 +3,30 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from plugins.crm.admin.classification import DuplicateFlagView, PlaybookView, TagRuleView, TagView
+from plugins.crm.admin.classification import (
+    DuplicateFlagView,
+    PlaybookView,
+    TagRuleView,
+    TagView,
+)
 from plugins.crm.admin.customers import ContactView, CustomerView
 from plugins.crm.admin.pages import ImportExportView, SegmentsView
-from plugins.crm.admin.records import CommunicationView, FeedbackView, FollowUpView, MeetingView
+from plugins.crm.admin.records import (
+    CommunicationView,
+    FeedbackView,
+    FollowUpView,
+    MeetingView,
+)
 from plugins.crm.models import (
-    Communication, Contact, Customer, DuplicateFlag, Feedback, Meeting, Playbook, Tag, TagRule,
+    Communication,
+    Contact,
+    Customer,
+    DuplicateFlag,
+    Feedback,
+    Meeting,
+    Playbook,
+    Tag,
+    TagRule,
 )
 
 CATEGORY = _l("Customers")

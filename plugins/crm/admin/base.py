@@ -11,7 +11,11 @@ from markupsafe import Markup, escape
 from core.admin import SecureModelView, SecureView
 from plugins.crm.handlers import EVENT_LABELS, FOLLOW_UP_LABELS
 from plugins.crm.models.choices import (
-    COMMUNICATION_KINDS, MEETING_STATUSES, PREFERENCE_KINDS, SEGMENTS, label,
+    COMMUNICATION_KINDS,
+    MEETING_STATUSES,
+    PREFERENCE_KINDS,
+    SEGMENTS,
+    label,
 )
 from plugins.crm.operations.duplicates import reason_label
 
@@ -41,6 +45,13 @@ class CrmModelView(CrmTemplates, SecureModelView):
 
 class CrmView(CrmTemplates, SecureView):
     pass
+
+
+def select_field(pairs, blank: bool = True) -> dict:
+    """``form_args`` of a plain select over ``{code: label}`` (or pairs); the blank choice stores None."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    choices = ([("", "—")] if blank else []) + list(items)
+    return {"choices": choices, "filters": [lambda v: v or None]}
 
 
 def when(value) -> str:

@@ -1,29 +1,34 @@
 """Tags, tag rules, playbooks and duplicate flags in the admin."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask import flash
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from plugins.crm.admin.base import CrmModelView, instant_formatter, vocabulary_formatter
+from plugins.crm.admin.base import (
+    CrmModelView,
+    instant_formatter,
+    select_field,
+    vocabulary_formatter,
+)
 from plugins.crm.models import TagCondition
 from plugins.crm.models.choices import SEGMENTS
 from plugins.crm.operations import duplicates, tag_rules
 from plugins.crm.operations.elevated import as_system
 
-FIELD_CHOICES = list(tag_rules.FIELD_LABELS.items())
-OPERATOR_CHOICES = list(tag_rules.OPERATOR_LABELS.items())
-
 
 class TagView(CrmModelView):
     permission_prefix = "crm.tag"
     column_list = ("name", "color", "description")
-    column_labels = {"name": _l("Name"), "color": _l("Colour"), "description": _l("Description")}
+    column_labels: ClassVar[dict] = {"name": _l("Name"), "color": _l("Colour"), "description": _l("Description")}
     form_columns = ("name", "color", "description")
-    form_choices = {"color": [(c, c) for c in ("primary", "secondary", "success", "danger", "warning",
-                                               "info", "dark")]}
+    form_overrides: ClassVar[dict] = {"color": SelectField}
+    form_args: ClassVar[dict] = {"color": select_field([(c, c) for c in ("primary", "secondary", "success", "danger",
+                                                          "warning", "info", "dark")], blank=False)}
 
 
 class TagRuleView(CrmModelView):
@@ -31,19 +36,21 @@ class TagRuleView(CrmModelView):
 
     permission_prefix = "crm.tag"
     column_list = ("name", "tag", "active", "match", "conditions", "last_applied_at", "last_matched")
-    column_labels = {"name": _l("Name"), "tag": _l("Tag"), "active": _l("Active"),
+    column_labels: ClassVar[dict] = {"name": _l("Name"), "tag": _l("Tag"), "active": _l("Active"),
                      "match": _l("Conditions to meet"), "conditions": _l("Conditions"),
                      "last_applied_at": _l("Last applied"), "last_matched": _l("Customers tagged")}
-    column_formatters = {"last_applied_at": instant_formatter,
+    column_formatters: ClassVar[dict] = {"last_applied_at": instant_formatter,
                          "match": lambda _v, _c, m, _n: _("all") if m.match == "all" else _("any"),
                          "conditions": lambda _v, _c, m, _n: "; ".join(_describe(c) for c in m.conditions)}
     form_columns = ("name", "tag", "active", "match", "conditions")
-    form_choices = {"match": [("all", _l("All conditions")), ("any", _l("Any condition"))]}
-    inline_models = [(TagCondition, {
+    form_overrides: ClassVar[dict] = {"match": SelectField}
+    form_args: ClassVar[dict] = {"match": select_field({"all": _l("All conditions"), "any": _l("Any condition")}, blank=False)}
+    inline_models: ClassVar[list] = [(TagCondition, {
         "form_columns": ("id", "field", "operator", "value", "months"),
         "form_overrides": {"field": SelectField, "operator": SelectField},
-        "form_args": {"field": {"label": _l("Field"), "choices": FIELD_CHOICES},
-                      "operator": {"label": _l("Operator"), "choices": OPERATOR_CHOICES},
+        "form_args": {"field": {"label": _l("Field"), **select_field(tag_rules.FIELD_LABELS, blank=False)},
+                      "operator": {"label": _l("Operator"),
+                                   **select_field(tag_rules.OPERATOR_LABELS, blank=False)},
                       "value": {"label": _l("Value")},
                       "months": {"label": _l("Look back (months, spend and meetings only)")}},
     })]
@@ -69,9 +76,9 @@ def _describe(condition) -> str:
 class PlaybookView(CrmModelView):
     permission_prefix = "crm.segment"
     column_list = ("segment", "strategy", "action", "due_days", "on_entry")
-    column_labels = {"segment": _l("Segment"), "strategy": _l("Strategy"), "action": _l("Follow-up task"),
+    column_labels: ClassVar[dict] = {"segment": _l("Segment"), "strategy": _l("Strategy"), "action": _l("Follow-up task"),
                      "due_days": _l("Due in (days)"), "on_entry": _l("Give task on entry")}
-    column_formatters = {"segment": vocabulary_formatter(SEGMENTS)}
+    column_formatters: ClassVar[dict] = {"segment": vocabulary_formatter(SEGMENTS)}
     form_columns = ("strategy", "action", "due_days", "on_entry")
 
 
@@ -80,10 +87,10 @@ class DuplicateFlagView(CrmModelView):
     column_list = ("created_at", "customer", "other_customer", "reason", "score", "resolved")
     column_default_sort = ("created_at", True)
     column_filters = ("resolved", "reason")
-    column_labels = {"created_at": _l("Flagged at"), "customer": _l("Customer"),
+    column_labels: ClassVar[dict] = {"created_at": _l("Flagged at"), "customer": _l("Customer"),
                      "other_customer": _l("Possible duplicate of"), "reason": _l("Reason"),
                      "score": _l("Similarity (%)"), "resolved": _l("Resolved")}
-    column_formatters = {"created_at": instant_formatter,
+    column_formatters: ClassVar[dict] = {"created_at": instant_formatter,
                          "reason": lambda _v, _c, m, _n: duplicates.reason_label(m.reason)}
     form_columns = ("resolved",)
     can_create = can_delete = False

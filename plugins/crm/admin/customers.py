@@ -2,24 +2,41 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from flask import flash, request
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-from wtforms import StringField
+from sqlalchemy import select
+from wtforms import SelectField, StringField
 
+from core.errors import ValidationFailed
 from core.security.models import User
 from plugins.crm.admin.base import (
-    CrmModelView, instant_formatter, masked_mobile, money, tag_badges, vocabulary_formatter,
+    CrmModelView,
+    instant_formatter,
+    masked_mobile,
+    money,
+    select_field,
+    tag_badges,
+    vocabulary_formatter,
 )
-from plugins.crm.models import Contact, Customer, CustomerStats
-from plugins.crm.models.choices import INDUSTRIES, LEVELS, SEGMENTS, SIZES, SOURCES, choices, label
+from plugins.crm.models import Contact, Customer, CustomerStats, Preference
+from plugins.crm.models.choices import (
+    INDUSTRIES,
+    LEVELS,
+    PREFERENCE_KINDS,
+    SEGMENTS,
+    SIZES,
+    SOURCES,
+    choices,
+    label,
+)
 from plugins.crm.operations import customers as ops
 from plugins.crm.operations import duplicates
 from plugins.crm.operations.card import customer_card
+from plugins.crm.operations.sqlfn import name_order
 from plugins.crm.operations.validation import email_index, mobile_index
 
 PHONE_LIKE = re.compile(r"^[+\d][\d\s\-]{6,}$")
@@ -41,6 +58,9 @@ class CustomerView(CrmModelView):
                    "stats.last_meeting_at", "stats.total_spend", "tags")
     column_details_list = ("name", "credit_code", "industry", "size", "province", "city", "address",
                            "source", "level", "account_manager", "tags", "notes", "created_at", "updated_at")
+    #: Exports stream after the request's session is gone: plain columns and joined relations only.
+    column_export_list = ("name", "credit_code", "industry", "size", "province", "city", "address", "source",
+                          "level", "account_manager")
     column_sortable_list = ("name", "city", "level")
     column_default_sort = "name"
     column_searchable_list = ("name",)
@@ -51,7 +71,7 @@ class CustomerView(CrmModelView):
         FilterEqual(Customer.city, _l("City")),
         FilterEqual(CustomerStats.segment, _l("RFM segment"), options=choices(SEGMENTS)),
     )
-    column_formatters = {
+    column_formatters: ClassVar[dict] = {
         "industry": vocabulary_formatter(INDUSTRIES), "level": vocabulary_formatter(LEVELS),
         "size": vocabulary_formatter(SIZES), "source": vocabulary_formatter(SOURCES),
         "stats.segment": lambda _v, _c, m, _n: label(SEGMENTS, m.stats.segment if m.stats else None),
@@ -62,8 +82,15 @@ class CustomerView(CrmModelView):
     }
     form_columns = ("name", "credit_code", "industry", "size", "province", "city", "address", "source",
                     "level", "account_manager", "manual_tags", "notes")
-    form_choices = {"industry": choices(INDUSTRIES), "size": choices(SIZES), "source": choices(SOURCES),
-                    "level": choices(LEVELS)}
+    inline_models: ClassVar[list] = [(Preference, {
+        "form_columns": ("id", "kind", "value"),
+        "form_overrides": {"kind": SelectField},
+        "form_args": {"kind": {"label": _l("Preference"), **select_field(PREFERENCE_KINDS, blank=False)},
+                      "value": {"label": _l("Value")}},
+    })]
+    form_overrides: ClassVar[dict] = {"industry": SelectField, "size": SelectField, "source": SelectField, "level": SelectField}
+    form_args: ClassVar[dict] = {"industry": select_field(INDUSTRIES), "size": select_field(SIZES),
+                 "source": select_field(SOURCES), "level": select_field(LEVELS, blank=False)}
 
     def _staff_only(self, form):
         """Account managers are staff: portal users (clients) are not offered."""
@@ -76,17 +103,13 @@ class CustomerView(CrmModelView):
 
     def edit_form(self, obj=None):
         return self._staff_only(super().edit_form(obj))
-    def get_query(self):
-        return super().get_query().options(
-            selectinload(Customer.stats), selectinload(Customer.account_manager), selectinload(Customer.tags))
-
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """Name prefix (index-backed), or an exact credit code."""
         term = search.strip()
         if len(term) == 18 and term.isalnum():
             criterion = Customer.credit_code == term.upper()
         else:
-            criterion = func.lower(Customer.name).startswith(term.lower(), autoescape=True)
+            criterion = name_order(self.session(), Customer.name).startswith(term.lower(), autoescape=True)
         query = query.filter(criterion)
         count_query = count_query.filter(criterion) if count_query is not None else None
         return query, count_query, joins, count_joins
@@ -109,20 +132,17 @@ class ContactView(CrmModelView):
     column_details_list = ("name", "customer", "title", "department", "mobile", "email", "wechat",
                            "is_primary", "notes")
     column_searchable_list = ("name",)
-    column_labels = {
+    column_labels: ClassVar[dict] = {
         "name": _l("Name"), "customer": _l("Customer"), "title": _l("Title"), "department": _l("Department"),
         "mobile": _l("Mobile"), "email": _l("E-mail"), "wechat": _l("WeChat ID"), "id_number": _l("ID number"),
         "is_primary": _l("Primary contact"), "notes": _l("Notes"),
     }
-    column_formatters = {"mobile": masked_mobile}
+    column_formatters: ClassVar[dict] = {"mobile": masked_mobile}
     form_columns = ("customer", "name", "title", "department", "is_primary", "mobile", "email", "wechat",
                     "id_number", "notes")
-    form_overrides = {"mobile": StringField, "email": StringField, "wechat": StringField,
+    form_overrides: ClassVar[dict] = {"mobile": StringField, "email": StringField, "wechat": StringField,
                       "id_number": StringField}
-    form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20}}
-
-    def get_query(self):
-        return super().get_query().options(selectinload(Contact.customer))
+    form_ajax_refs: ClassVar[dict] = {"customer": {"fields": ("name",), "page_size": 20}}
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """An exact mobile or e-mail through the blind index, else a name prefix."""
@@ -130,7 +150,7 @@ class ContactView(CrmModelView):
         if PHONE_LIKE.match(term):
             try:
                 criterion = Contact.mobile_bidx == mobile_index(term)
-            except Exception:  # not a mobile number: nothing matches
+            except ValidationFailed:  # not a mobile number: nothing matches
                 criterion = Contact.id.is_(None)
         elif "@" in term:
             criterion = Contact.email_bidx == email_index(term)

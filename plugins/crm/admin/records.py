@@ -1,6 +1,8 @@
 """Communication records, follow-up tasks, meetings and feedback in the admin."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
@@ -12,7 +14,14 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import Optional
 
 from core.errors import DomainError
-from plugins.crm.admin.base import CrmModelView, instant_formatter, money, subject, vocabulary_formatter
+from plugins.crm.admin.base import (
+    CrmModelView,
+    instant_formatter,
+    money,
+    select_field,
+    subject,
+    vocabulary_formatter,
+)
 from plugins.crm.models import Communication, Customer
 from plugins.crm.models.choices import COMMUNICATION_KINDS, MEETING_STATUSES, SEGMENTS
 from plugins.crm.operations import communications
@@ -45,14 +54,14 @@ class CommunicationView(CrmModelView):
     column_searchable_list = ("subject",)
     column_filters = ("kind",)
     column_labels = RECORD_LABELS
-    column_formatters = {"kind": vocabulary_formatter(COMMUNICATION_KINDS), "subject": _subject,
+    column_formatters: ClassVar[dict] = {"kind": vocabulary_formatter(COMMUNICATION_KINDS), "subject": _subject,
                          "occurred_at": instant_formatter, "due_at": instant_formatter,
                          "done_at": instant_formatter}
     form_columns = ("customer", "contact", "kind", "direction", "subject", "body", "occurred_at")
-    form_choices = {"direction": [("in", _l("From the customer")), ("out", _l("To the customer"))]}
-    form_overrides = {"kind": SelectField}
-    form_args = {"kind": {"choices": PERSON_KIND_CHOICES}}
-    form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20},
+    form_overrides: ClassVar[dict] = {"kind": SelectField, "direction": SelectField}
+    form_args: ClassVar[dict] = {"kind": select_field(PERSON_KIND_CHOICES, blank=False),
+                 "direction": select_field({"in": _l("From the customer"), "out": _l("To the customer")})}
+    form_ajax_refs: ClassVar[dict] = {"customer": {"fields": ("name",), "page_size": 20},
                       "contact": {"fields": ("name",), "page_size": 20}}
 
     def create_form(self, obj=None):
@@ -97,7 +106,7 @@ class FollowUpView(CrmModelView):
     column_list = ("due_at", "customer", "subject", "playbook_segment", "body")
     column_default_sort = ("due_at", False)
     column_labels = RECORD_LABELS
-    column_formatters = {"due_at": instant_formatter, "subject": _subject,
+    column_formatters: ClassVar[dict] = {"due_at": instant_formatter, "subject": _subject,
                          "playbook_segment": vocabulary_formatter(SEGMENTS)}
     can_create = can_edit = False
 
@@ -125,10 +134,10 @@ class MeetingView(CrmModelView):
     column_list = ("start_date", "customer", "code", "title", "city", "status", "attendees", "amount")
     column_default_sort = ("start_date", True)
     column_searchable_list = ("title", "code")
-    column_labels = {"start_date": _l("Start"), "customer": _l("Customer"), "code": _l("Project code"),
+    column_labels: ClassVar[dict] = {"start_date": _l("Start"), "customer": _l("Customer"), "code": _l("Project code"),
                      "title": _l("Meeting"), "city": _l("City"), "status": _l("Status"),
                      "attendees": _l("Attendees"), "amount": _l("Contract value")}
-    column_formatters = {"status": vocabulary_formatter(MEETING_STATUSES),
+    column_formatters: ClassVar[dict] = {"status": vocabulary_formatter(MEETING_STATUSES),
                          "amount": lambda _v, _c, m, _n: money(m.amount)}
     can_create = can_edit = can_delete = False
 
@@ -137,11 +146,11 @@ class FeedbackView(CrmModelView):
     permission_prefix = "crm.feedback"
     column_list = ("received_at", "customer", "meeting", "contact", "score", "comments")
     column_default_sort = ("received_at", True)
-    column_labels = {"received_at": _l("Received"), "customer": _l("Customer"), "meeting": _l("Meeting"),
+    column_labels: ClassVar[dict] = {"received_at": _l("Received"), "customer": _l("Customer"), "meeting": _l("Meeting"),
                      "contact": _l("Contact"), "score": _l("Score (0-10)"), "comments": _l("Comments")}
-    column_formatters = {"received_at": instant_formatter}
+    column_formatters: ClassVar[dict] = {"received_at": instant_formatter}
     form_columns = ("customer", "meeting", "contact", "score", "comments", "received_at")
-    form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20},
+    form_ajax_refs: ClassVar[dict] = {"customer": {"fields": ("name",), "page_size": 20},
                       "meeting": {"fields": ("title", "code"), "page_size": 20},
                       "contact": {"fields": ("name",), "page_size": 20}}
 

@@ -10,6 +10,7 @@ Routes (permissions in brackets)::
     GET  PATCH       /contacts/<id>                 [crm.contact.read / update]
     POST             /communications                [crm.communication.create]
     POST             /communications/eml            [crm.communication.create] multipart ``file``
+    POST             /communications/<id>/files     [crm.communication.update] multipart ``file``
     GET              /segments                      [crm.segment.read]
     POST             /segments/recompute            [crm.segment.recompute]
     GET              /segments/<code>/campaign      [crm.segment.export] ?format=xlsx|csv
@@ -20,4 +21,4 @@ from flask_smorest import Blueprint
 
 blp = Blueprint("crm", __name__, url_prefix="crm", description="Customers, contacts, records, segments")
 
-from plugins.crm.api import customers, files, records, segments  # noqa: E402,F401  (routes)
+from plugins.crm.api import customers, files, records, segments  # noqa: F401  (routes)

@@ -9,7 +9,13 @@ from plugins.crm.api import blp
 from plugins.crm.models import Contact
 from plugins.crm.operations import customers as ops
 from plugins.crm.schemas import (
-    ContactCreate, ContactOut, ContactPatch, ContactQuery, CustomerIn, CustomerOut, CustomerPatch,
+    ContactCreate,
+    ContactOut,
+    ContactPatch,
+    ContactQuery,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
     CustomerQuery,
 )
 

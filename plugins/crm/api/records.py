@@ -5,9 +5,11 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
-from core.api.base import db, require
+from core.api.base import abort_not_found, db, require
 from plugins.crm.api import blp
+from plugins.crm.models import Communication
 from plugins.crm.operations import communications, customers
+from plugins.crm.operations.attachments import attach_file
 from plugins.crm.operations.email_import import import_eml
 from plugins.crm.schemas import CommunicationIn, CommunicationOut
 
@@ -58,3 +60,24 @@ class EmlUpload(MethodView):
         record = import_eml(session, files["file"].read(), form["customer_id"])
         session.commit()
         return record
+
+
+class RecordFile(Schema):
+    file = Upload(required=True)
+
+
+@blp.route("/communications/<int:record_id>/files")
+class RecordFiles(MethodView):
+    @blp.arguments(RecordFile, location="files")
+    @blp.response(201)
+    def post(self, files, record_id):
+        """Attach a file to a communication record (the kernel's size and type limits apply)."""
+        require("crm.communication.update")
+        session = db()
+        record = session.get(Communication, record_id) or abort_not_found()
+        upload = files["file"]
+        attach_file(session, record, upload.filename, upload.stream, upload.mimetype)
+        names = [n for n in (record.attachment_names or "").split("\n") if n] + [upload.filename]
+        record.attachment_names = "\n".join(names)
+        session.commit()
+        return {"attachment_names": names}

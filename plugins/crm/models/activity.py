@@ -10,7 +10,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,7 +37,7 @@ class Meeting(AuditedMixin, Base):
     )
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"))
-    customer: Mapped["Customer"] = relationship()  # noqa: F821
+    customer: Mapped[Customer] = relationship()  # noqa: F821
     project_id: Mapped[int | None] = mapped_column(Integer)
     code: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
@@ -70,11 +78,11 @@ class Feedback(AuditedMixin, Base):
     __table_args__ = (CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),)
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"), index=True)
-    customer: Mapped["Customer"] = relationship()  # noqa: F821
+    customer: Mapped[Customer] = relationship()  # noqa: F821
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("crm_meeting.id", ondelete="SET NULL"))
     meeting: Mapped[Meeting | None] = relationship()
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id", ondelete="SET NULL"))
-    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+    contact: Mapped[Contact | None] = relationship()  # noqa: F821
     score: Mapped[int] = mapped_column(SmallInteger)
     comments: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -91,9 +99,9 @@ class Communication(AuditedMixin, Base):
     )
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"))
-    customer: Mapped["Customer"] = relationship()  # noqa: F821
+    customer: Mapped[Customer] = relationship()  # noqa: F821
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id", ondelete="SET NULL"))
-    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+    contact: Mapped[Contact | None] = relationship()  # noqa: F821
     kind: Mapped[str] = mapped_column(String(20))
     #: ``in`` (the customer reached us) or ``out``; empty for service records.
     direction: Mapped[str | None] = mapped_column(String(3))

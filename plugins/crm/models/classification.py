@@ -4,7 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import AuditedMixin, Base, UTCDateTime
@@ -50,7 +59,7 @@ class TagRule(AuditedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     #: ``all``: every condition must hold; ``any``: one is enough.
     match: Mapped[str] = mapped_column(String(3), default="all")
-    conditions: Mapped[list["TagCondition"]] = relationship(
+    conditions: Mapped[list[TagCondition]] = relationship(
         back_populates="rule", cascade="all, delete-orphan", order_by="TagCondition.id")
     last_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_matched: Mapped[int | None] = mapped_column(Integer)
@@ -133,9 +142,9 @@ class DuplicateFlag(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The customer the flag is about (for a contact: its company).
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"), index=True)
-    customer: Mapped["Customer"] = relationship(foreign_keys=[customer_id])  # noqa: F821
+    customer: Mapped[Customer] = relationship(foreign_keys=[customer_id])  # noqa: F821
     other_customer_id: Mapped[int | None] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"))
-    other_customer: Mapped["Customer | None"] = relationship(foreign_keys=[other_customer_id])  # noqa: F821
+    other_customer: Mapped[Customer | None] = relationship(foreign_keys=[other_customer_id])  # noqa: F821
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"))
     other_contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"))
     #: ``credit_code``, ``name``, ``mobile``, ``email``.

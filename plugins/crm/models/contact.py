@@ -12,7 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from core.db import AuditedMixin, Base, EncryptedString
 from core.db.types import BlindIndex
 from plugins.crm.operations.validation import (
-    email_index, id_number_index, mobile_index, normalise_email, normalise_mobile, wechat_index,
+    email_index,
+    id_number_index,
+    mobile_index,
+    normalise_email,
+    normalise_mobile,
+    wechat_index,
 )
 
 
@@ -21,7 +26,7 @@ class Contact(AuditedMixin, Base):
     __audit_masked__ = ("mobile_bidx", "email_bidx", "wechat_bidx", "id_number_bidx")
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"), index=True)
-    customer: Mapped["Customer"] = relationship(back_populates="contacts")  # noqa: F821
+    customer: Mapped[Customer] = relationship(back_populates="contacts")  # noqa: F821
     name: Mapped[str] = mapped_column(String(60))
     title: Mapped[str | None] = mapped_column(String(60))
     department: Mapped[str | None] = mapped_column(String(60))

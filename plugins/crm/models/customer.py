@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.db import AuditedMixin, Base, Money, UTCDateTime
@@ -41,19 +49,19 @@ class Customer(AuditedMixin, Base):
     account_manager: Mapped[User | None] = relationship(foreign_keys=[account_manager_id])
     notes: Mapped[str | None] = mapped_column(Text)
 
-    stats: Mapped["CustomerStats"] = relationship(
+    stats: Mapped[CustomerStats] = relationship(
         back_populates="customer", uselist=False, cascade="all, delete-orphan", passive_deletes=True)
-    contacts: Mapped[list["Contact"]] = relationship(  # noqa: F821
+    contacts: Mapped[list[Contact]] = relationship(  # noqa: F821
         back_populates="customer", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Contact.id")
-    preferences: Mapped[list["Preference"]] = relationship(
+    preferences: Mapped[list[Preference]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Preference.kind")
     #: Every tag the customer carries, by hand or by rule (read-only).
-    tags: Mapped[list["Tag"]] = relationship(  # noqa: F821
+    tags: Mapped[list[Tag]] = relationship(  # noqa: F821
         secondary="crm_customer_tag", viewonly=True, order_by="Tag.name")
     #: The tags set by hand; rules keep theirs in the same table with ``rule_id`` set.
-    manual_tags: Mapped[list["Tag"]] = relationship(  # noqa: F821
+    manual_tags: Mapped[list[Tag]] = relationship(  # noqa: F821
         secondary="crm_customer_tag",
         secondaryjoin="and_(Tag.id == CustomerTag.tag_id, CustomerTag.rule_id.is_(None))",
         order_by="Tag.name")
@@ -84,7 +92,7 @@ class CustomerStats(Base):
     first_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     meeting_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    total_spend: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"), nullable=False)
+    total_spend: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), nullable=False)
     last_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The later of the last meeting and the last payment: what recency is measured from.
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,10 +1,11 @@
 """Everything the customer page shows, gathered in one place."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from plugins.crm.models import Customer, Feedback
 from plugins.crm.operations import communications, duplicates, history, segments
 from plugins.crm.operations.attachments import files_of
-from sqlalchemy import select
 
 #: The plugin whose events fill the meeting history (CRM listens; it does not import it).
 PROJECT_PLUGIN = "project"

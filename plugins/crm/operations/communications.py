@@ -50,13 +50,6 @@ def timeline(session, customer_id: int, limit: int = 200) -> list[Communication]
         .order_by(Communication.occurred_at.desc(), Communication.id.desc()).limit(limit)))
 
 
-def open_follow_ups(session, owner_id: int) -> list[Communication]:
-    return list(session.scalars(
-        select(Communication).where(Communication.kind == "follow_up", Communication.owner_id == owner_id,
-                                    Communication.done_at.is_(None))
-        .order_by(Communication.due_at, Communication.id)))
-
-
 def mark_done(session, record_id: int) -> Communication:
     record = session.get(Communication, record_id)
     if record is None:

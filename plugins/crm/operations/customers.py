@@ -7,7 +7,7 @@ possible duplicates are flagged, tag rules are re-applied to the customer.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.errors import NotFound, ValidationFailed
@@ -15,6 +15,7 @@ from core.events import emit
 from plugins.crm.models import Contact, Customer, CustomerStats
 from plugins.crm.models.choices import INDUSTRIES, LEVELS, SIZES, SOURCES
 from plugins.crm.operations import duplicates, tag_rules
+from plugins.crm.operations.sqlfn import name_order
 from plugins.crm.operations.validation import email_index, mobile_index
 
 CUSTOMER_FIELDS = ("name", "credit_code", "industry", "size", "province", "city", "address",
@@ -93,13 +94,13 @@ def create_contact(session, customer: Customer, data: dict) -> tuple[Contact, li
 def search_customers(session, prefix: str = "", segment: str | None = None, limit: int = 50,
                      offset: int = 0) -> list[Customer]:
     """Customers whose name starts with ``prefix`` (case-insensitive), by name."""
+    key = name_order(session, Customer.name)
     stmt = select(Customer).options(selectinload(Customer.stats))
     if prefix:
-        stmt = stmt.where(func.lower(Customer.name).startswith(prefix.strip().lower(), autoescape=True))
+        stmt = stmt.where(key.startswith(prefix.strip().lower(), autoescape=True))
     if segment:
         stmt = stmt.join(CustomerStats).where(CustomerStats.segment == segment)
-    return list(session.scalars(stmt.order_by(func.lower(Customer.name), Customer.id)
-                                .limit(min(limit, 500)).offset(offset)))
+    return list(session.scalars(stmt.order_by(key, Customer.id).limit(min(limit, 500)).offset(offset)))
 
 
 def contacts_by_mobile(session, mobile: str) -> list[Contact]:

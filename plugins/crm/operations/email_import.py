@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import timezone
+from datetime import UTC
 from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses
@@ -25,11 +25,11 @@ from plugins.crm.operations.attachments import StorageUnavailable, attach_file
 from plugins.crm.operations.communications import log_communication
 from plugins.crm.operations.customers import contacts_by_email
 
-_TAGS = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
+_TAGS = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 
 
 def html_to_text(markup: str) -> str:
-    text = re.sub(r"<br\s*/?>|</p>", "\n", markup, flags=re.I)
+    text = re.sub(r"<br\s*/?>|</p>", "\n", markup, flags=re.IGNORECASE)
     return re.sub(r"\n{3,}", "\n\n", html.unescape(_TAGS.sub("", text))).strip()
 
 
@@ -61,7 +61,7 @@ def _sent_at(message):
     moment = getattr(header, "datetime", None) if header is not None else None
     if moment is None:
         return utcnow()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def import_eml(session, data: bytes, customer_id: int | None = None) -> Communication:

@@ -16,7 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from plugins.crm.models import Contact, Customer
-from plugins.crm.models.choices import INDUSTRIES, LEVELS, SEGMENTS, SIZES, SOURCES, label
+from plugins.crm.models.choices import (
+    INDUSTRIES,
+    LEVELS,
+    SEGMENTS,
+    SIZES,
+    SOURCES,
+    label,
+)
 from plugins.crm.operations.importing import CONTACT_COLUMNS, CUSTOMER_COLUMNS
 from plugins.crm.operations.playbooks import CAMPAIGN_COLUMNS, campaign_list
 

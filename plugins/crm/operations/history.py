@@ -7,12 +7,12 @@ statement each, so a replayed or out-of-order event cannot skew them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from plugins.crm.models import Customer, CustomerStats, Feedback, Meeting, Spend
+from plugins.crm.models import CustomerStats, Feedback, Meeting, Spend
 from plugins.crm.operations import tag_rules
 
 COUNTED = Meeting.status != "cancelled"
@@ -20,13 +20,13 @@ COUNTED = Meeting.status != "cancelled"
 
 def as_instant(day: date | None) -> datetime | None:
     """A meeting day as an instant (UTC midnight) for the stats columns."""
-    return datetime.combine(day, time(), tzinfo=timezone.utc) if day else None
+    return datetime.combine(day, time(), tzinfo=UTC) if day else None
 
 
 def stats_of(session, customer_id: int) -> CustomerStats:
     stats = session.get(CustomerStats, customer_id)
     if stats is None:
-        stats = CustomerStats(customer_id=customer_id, meeting_count=0, total_spend=Decimal("0"))
+        stats = CustomerStats(customer_id=customer_id, meeting_count=0, total_spend=Decimal(0))
         session.add(stats)
     return stats
 
@@ -55,7 +55,7 @@ def _aware(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -106,7 +106,3 @@ def nps_of(session, customer_id: int) -> Nps:
                func.coalesce(func.sum(case((Feedback.score <= 6, 1), else_=0)), 0))
         .where(Feedback.customer_id == customer_id)).one()
     return Nps(responses, promoters, detractors)
-
-
-def customer_exists(session, customer_id) -> bool:
-    return customer_id is not None and session.get(Customer, customer_id) is not None

@@ -15,12 +15,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zipfile import BadZipFile
 
 from flask import has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from core.errors import DomainError, ValidationFailed
@@ -188,7 +190,7 @@ def import_workbook(session, stream, only_good_rows: bool = False) -> ImportRepo
     """
     try:
         workbook = load_workbook(io.BytesIO(stream.read()), read_only=True, data_only=True)
-    except Exception:
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise ValidationFailed(_("This file is not an Excel workbook (.xlsx)."), field="file") from None
     importer = _Importer(session, only_good_rows)
     customers = _sheet(workbook, "客户", "customers") or workbook.worksheets[0]

@@ -13,7 +13,14 @@ from sqlalchemy import and_, exists, insert, literal, select
 from sqlalchemy.orm import aliased, selectinload
 
 from core.db.types import UTCDateTime, utcnow
-from plugins.crm.models import Communication, Contact, Customer, CustomerStats, Playbook, SegmentChange
+from plugins.crm.models import (
+    Communication,
+    Contact,
+    Customer,
+    CustomerStats,
+    Playbook,
+    SegmentChange,
+)
 from plugins.crm.models.choices import SEGMENTS
 
 #: Seeded once at installation; administrators rewrite them to their own practice.
@@ -68,7 +75,8 @@ def give_follow_ups(session, playbook: Playbook, customer_ids=None, now: datetim
         rows = rows.where(Customer.id.in_(list(customer_ids)))
     return session.execute(insert(Communication).from_select(
         ["customer_id", "kind", "subject", "body", "occurred_at", "owner_id", "due_at",
-         "playbook_segment", "created_at", "updated_at", "version"], rows)).rowcount
+         "playbook_segment", "created_at", "updated_at", "version"], rows)
+        .execution_options(preserve_rowcount=True)).rowcount
 
 
 def follow_ups_on_entry(session, run_id: int) -> int:
@@ -89,8 +97,10 @@ def campaign_list(session, segment: str):
     """Rows for a campaign: each customer of ``segment`` with its primary (or first) contact."""
     if segment not in SEGMENTS:
         return
-    first_contact = (select(Contact.id).where(Contact.customer_id == Customer.id)
-                     .order_by(Contact.is_primary.desc(), Contact.id).limit(1).scalar_subquery())
+    other = aliased(Contact)
+    first_contact = (select(other.id).where(other.customer_id == Customer.id)
+                     .order_by(other.is_primary.desc(), other.id).limit(1)
+                     .correlate(Customer).scalar_subquery())
     stmt = (select(Customer, CustomerStats, Contact)
             .join(CustomerStats, CustomerStats.customer_id == Customer.id)
             .outerjoin(Contact, and_(Contact.id == first_contact))

@@ -19,11 +19,29 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Float, and_, case, cast, func, insert, literal, select, update
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from core.db.types import UTCDateTime, utcnow
 from core.events import emit
-from plugins.crm.models import Customer, CustomerStats, Meeting, RfmRun, SegmentChange, Spend
+from plugins.crm.models import (
+    Customer,
+    CustomerStats,
+    Meeting,
+    RfmRun,
+    SegmentChange,
+    Spend,
+)
 from plugins.crm.models.choices import SEGMENT_BY_RFM
 from plugins.crm.operations import playbooks
 from plugins.crm.operations.settings import RFM_WINDOW, setting
@@ -35,25 +53,17 @@ SCORED = S.last_activity_at.is_not(None)
 _QUIET = {"synchronize_session": False}
 
 
+def _roomy_sorts(session) -> None:
+    """Three window sorts over every customer: let PostgreSQL sort in memory for this transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def _ensure_stats_rows(session) -> None:
     """Customers created in bulk (imports, demo data) may lack their stats row."""
-    missing = select(Customer.id, literal(0), literal(Decimal("0"))).where(
+    missing = select(Customer.id, literal(0), literal(Decimal(0))).where(
         ~select(S.customer_id).where(S.customer_id == Customer.id).exists())
     session.execute(insert(S).from_select(["customer_id", "meeting_count", "total_spend"], missing))
-
-
-def _raw_values(session, now: datetime, since: datetime) -> None:
-    frequency = (select(func.count(Meeting.id))
-                 .where(Meeting.customer_id == S.customer_id, Meeting.status != "cancelled",
-                        Meeting.start_date >= since.date()).scalar_subquery())
-    monetary = (select(func.coalesce(func.sum(Spend.amount), 0))
-                .where(Spend.customer_id == S.customer_id, Spend.paid_at >= since).scalar_subquery())
-    session.execute(update(S).where(SCORED).values(
-        rfm_recency_days=days_since(session, S.last_activity_at, now),
-        rfm_frequency=frequency, rfm_monetary=monetary).execution_options(**_QUIET))
-    session.execute(update(S).where(~SCORED).values(
-        rfm_recency_days=None, rfm_frequency=None, rfm_monetary=None,
-        rfm_r=None, rfm_f=None, rfm_m=None).execution_options(**_QUIET))
 
 
 def _fifth(column, descending=False):
@@ -63,15 +73,32 @@ def _fifth(column, descending=False):
     return 1 + (rank - 1) * 5 // func.count().over()
 
 
-def _scores(session) -> None:
-    ranked = (select(S.customer_id.label("cid"),
-                     _fifth(S.rfm_recency_days, descending=True).label("r"),
-                     _fifth(S.rfm_frequency).label("f"),
-                     _fifth(S.rfm_monetary).label("m"))
-              .where(SCORED).subquery())
-    session.execute(update(S).where(S.customer_id == ranked.c.cid)
-                    .values(rfm_r=ranked.c.r, rfm_f=ranked.c.f, rfm_m=ranked.c.m)
-                    .execution_options(**_QUIET))
+def _figures(session, now: datetime, since: datetime) -> None:
+    """R, F, M and their fifths for every scored customer, in one UPDATE ... FROM.
+
+    Meetings and payments are grouped once (hash joins), not counted per
+    customer in correlated subqueries.
+    """
+    meetings = (select(Meeting.customer_id.label("cid"), func.count().label("n"))
+                .where(Meeting.status != "cancelled", Meeting.start_date >= since.date())
+                .group_by(Meeting.customer_id).subquery())
+    paid = (select(Spend.customer_id.label("cid"), func.sum(Spend.amount).label("total"))
+            .where(Spend.paid_at >= since).group_by(Spend.customer_id).subquery())
+    raw = (select(S.customer_id.label("cid"),
+                  days_since(session, S.last_activity_at, now).label("r"),
+                  func.coalesce(meetings.c.n, 0).label("f"),
+                  func.coalesce(paid.c.total, 0).label("m"))
+           .outerjoin(meetings, meetings.c.cid == S.customer_id)
+           .outerjoin(paid, paid.c.cid == S.customer_id)
+           .where(SCORED).subquery())
+    ranked = select(raw, _fifth(raw.c.r, descending=True).label("rs"), _fifth(raw.c.f).label("fs"),
+                    _fifth(raw.c.m).label("ms")).subquery()
+    session.execute(update(S).where(S.customer_id == ranked.c.cid).values(
+        rfm_recency_days=ranked.c.r, rfm_frequency=ranked.c.f, rfm_monetary=ranked.c.m,
+        rfm_r=ranked.c.rs, rfm_f=ranked.c.fs, rfm_m=ranked.c.ms).execution_options(**_QUIET))
+    session.execute(update(S).where(~SCORED, S.rfm_recency_days.is_not(None)).values(
+        rfm_recency_days=None, rfm_frequency=None, rfm_monetary=None,
+        rfm_r=None, rfm_f=None, rfm_m=None).execution_options(**_QUIET))
 
 
 def averages(session) -> tuple[float | None, float | None, float | None, int]:
@@ -98,9 +125,9 @@ def recompute(session, triggered_by: int | None = None, now: datetime | None = N
     """Recompute every customer's RFM figures and segment; return the run."""
     now = now or utcnow()
     window = int(setting(session, RFM_WINDOW))
+    _roomy_sorts(session)
     _ensure_stats_rows(session)
-    _raw_values(session, now, months_ago(now, window))
-    _scores(session)
+    _figures(session, now, months_ago(now, window))
     avg_r, avg_f, avg_m, scored = averages(session)
     run = RfmRun(at=now, window_months=window, scored=scored, avg_recency_days=_dec(avg_r, 2),
                  avg_frequency=_dec(avg_f, 4), avg_monetary=_dec(avg_m, 2),
@@ -129,10 +156,10 @@ def _forget_loaded_stats(session) -> None:
 
 def _move(session, run: RfmRun, new_segment, now: datetime) -> int:
     changed = new_segment.is_distinct_from(S.segment)
+    moves = select(literal(run.id), S.customer_id, S.segment, new_segment, literal(now, UTCDateTime)).where(changed)
     moved = session.execute(insert(SegmentChange).from_select(
-        ["run_id", "customer_id", "from_segment", "to_segment", "at"],
-        select(literal(run.id), S.customer_id, S.segment, new_segment, literal(now, UTCDateTime))
-        .where(changed))).rowcount
+        ["run_id", "customer_id", "from_segment", "to_segment", "at"], moves)
+        .execution_options(preserve_rowcount=True)).rowcount
     session.execute(update(S).where(changed).values(segment=new_segment, segment_at=now)
                     .execution_options(**_QUIET))
     return moved

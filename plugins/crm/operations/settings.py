@@ -19,7 +19,7 @@ NAME_SIMILARITY = "crm.duplicate_name_similarity"
 SPECS = [
     SettingSpec(RFM_WINDOW, int, 24, _l("RFM window (months)"),
                 _l("Frequency and monetary value count meetings and payments of this many months.")),
-    SettingSpec(VIP_THRESHOLD, Decimal, Decimal("500000"), _l("VIP threshold (CNY)"),
+    SettingSpec(VIP_THRESHOLD, Decimal, Decimal(500000), _l("VIP threshold (CNY)"),
                 _l("The VIP tag rule created at installation tags customers who paid at least this "
                    "much in the last 12 months.")),
     SettingSpec(NAME_SIMILARITY, int, 90, _l("Duplicate name similarity (%)"),

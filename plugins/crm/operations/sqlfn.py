@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, cast, func, literal
+from sqlalchemy import Integer, cast, func, literal
 
 
 def days_since(session, column, now: datetime):
@@ -15,5 +15,7 @@ def days_since(session, column, now: datetime):
     return cast(func.julianday(naive) - func.julianday(column), Integer)
 
 
-def as_float(expr):
-    return cast(expr, Float)
+def name_order(session, column):
+    """``lower(column)``, in byte order on PostgreSQL so the prefix index serves LIKE and ORDER BY."""
+    lowered = func.lower(column)
+    return lowered.collate("C") if session.get_bind().dialect.name == "postgresql" else lowered

@@ -24,7 +24,14 @@ from sqlalchemy import and_, delete, exists, func, insert, literal, not_, or_, s
 
 from core.db.types import UTCDateTime, utcnow
 from core.errors import ValidationFailed
-from plugins.crm.models import Customer, CustomerStats, CustomerTag, Meeting, Spend, TagRule
+from plugins.crm.models import (
+    Customer,
+    CustomerStats,
+    CustomerTag,
+    Meeting,
+    Spend,
+    TagRule,
+)
 from plugins.crm.operations.sqlfn import days_since
 
 TEXT_FIELDS = {

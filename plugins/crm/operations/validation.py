@@ -58,8 +58,7 @@ def normalise_mobile(value: str | None) -> str | None:
     if not digits:
         return None
     for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+        digits = digits.removeprefix(prefix)
     if not MOBILE_RE.match(digits):
         raise ValidationFailed(
             _l("%(value)s is not a mainland China mobile number (11 digits starting with 13 to 19).",

@@ -1,9 +1,13 @@
 """Fixtures for CRM tests: account managers and customers in a line."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from plugins.crm.models import Meeting
 from plugins.crm.operations import customers as ops
+from plugins.crm.operations import history
 
 
 @pytest.fixture
@@ -38,3 +42,22 @@ def contact(kernel):
             return c.id
 
     return make
+
+
+@pytest.fixture
+def activity(kernel):
+    """``activity(customer_id, meetings=[date, …], payments=[(amount, instant), …])``, then refreshed figures."""
+
+    def add(customer_id, meetings=(), payments=()):
+        with kernel.system_session() as s:
+            for day in meetings:
+                s.add(Meeting(customer_id=customer_id, title=f"{day.year}年会", start_date=day, end_date=day,
+                              status="completed"))
+            for n, (amount, paid_at) in enumerate(payments):
+                history.record_spend(s, customer_id, Decimal(amount), paid_at,
+                                     f"test:{customer_id}:{paid_at.isoformat()}:{n}")
+            s.flush()
+            history.refresh_stats(s, customer_id)
+            s.commit()
+
+    return add

@@ -33,7 +33,7 @@ def test_same_phone_on_another_customer_is_flagged(db, customer, contact):
     a = customer("上海云途网络科技有限公司")
     b = customer("上海远航汽车有限公司")
     first = contact(a, "李娜", mobile="13912345678")
-    person, flags = ops.create_contact(db, ops.get_customer(db, b), {"name": "李娜", "mobile": "139-1234-5678"})
+    _person, flags = ops.create_contact(db, ops.get_customer(db, b), {"name": "李娜", "mobile": "139-1234-5678"})
     db.commit()
     assert [(f.other_contact_id, f.reason) for f in flags] == [(first, "mobile")]
     assert ("mobile", 100) in _flags(db)

@@ -4,7 +4,10 @@ import pytest
 from core.errors import ValidationFailed
 from plugins.crm.models import Contact, Customer
 from plugins.crm.operations.validation import (
-    is_valid_credit_code, name_key, normalise_credit_code, normalise_mobile,
+    is_valid_credit_code,
+    name_key,
+    normalise_credit_code,
+    normalise_mobile,
 )
 
 VALID = "91350100M000100Y43"  # a published example of GB 32100-2015
