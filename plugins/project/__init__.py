@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from core import Manifest, hookimpl
 from plugins.project import hookspecs
+from plugins.project.api import blp
 from plugins.project.handlers import EVENTS, HANDLERS
 from plugins.project.models import ALL_MODELS
 from plugins.project.operations.install import install
+from plugins.project.operations.jobs import JOBS, SPECS
 from plugins.project.permissions import PERMISSIONS, RECORD_RULES, ROLES
 
 manifest = Manifest(
@@ -68,3 +70,18 @@ def huiwu_event_handlers():
 @hookimpl
 def huiwu_install(session):
     install(session)
+
+
+@hookimpl
+def huiwu_settings():
+    return SPECS
+
+
+@hookimpl
+def huiwu_scheduled_jobs():
+    return JOBS
+
+
+@hookimpl
+def huiwu_api_blueprints():
+    return [blp]

@@ -101,7 +101,7 @@ def add_order_line(session, project: Project, service: str, quantity, unit_price
 def create_project(session, data: dict) -> Project:
     """A new project in status *enquiry*, with its checklist and order lines; numbered on creation."""
     values = _clean(session, data, partial=False)
-    project = Project(status="enquiry", type="conference", **values)
+    project = Project(**{"type": "conference", **values, "status": "enquiry"})
     _check_dates(project)
     for i, item in enumerate(data.get("requirements") or ()):
         add_requirement(session, project, item.get("category"), item.get("details"), f"requirements.{i}")
