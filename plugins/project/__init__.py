@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from core import Manifest, hookimpl
 from plugins.project import hookspecs
+from plugins.project.admin import admin_views
 from plugins.project.api import blp
 from plugins.project.handlers import EVENTS, HANDLERS
 from plugins.project.models import ALL_MODELS
 from plugins.project.operations.install import install
 from plugins.project.operations.jobs import JOBS, SPECS
 from plugins.project.permissions import PERMISSIONS, RECORD_RULES, ROLES
+from plugins.project.portal import page as portal_page
 
 manifest = Manifest(
     name="project",
@@ -85,3 +87,13 @@ def huiwu_scheduled_jobs():
 @hookimpl
 def huiwu_api_blueprints():
     return [blp]
+
+
+@hookimpl
+def huiwu_admin_views(session):
+    return admin_views(session)
+
+
+@hookimpl
+def huiwu_portal_pages():
+    return [portal_page]

@@ -8,6 +8,7 @@ the reader to have a Chinese font.
 from __future__ import annotations
 
 import io
+import logging
 import os
 from functools import cache
 
@@ -28,6 +29,8 @@ from core.services import settings
 from plugins.project.models.choices import PROJECT_TYPES, STATUSES, TASK_STATUSES, label
 from plugins.project.operations.report import Report
 
+log = logging.getLogger(__name__)
+
 FONT_SETTING = "project.report_font"
 #: Tried in order when the setting is empty.
 SYSTEM_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -44,8 +47,8 @@ def _register(path: str | None) -> str:
             name = "HuiwuCJK-" + os.path.basename(path).split(".")[0]
             pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
             return name
-        except Exception:  # noqa: BLE001 - a broken font file must not break the report
-            pass
+        except Exception:
+            log.exception("font %s could not be embedded; using %s", path, FALLBACK_FONT)
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
     return FALLBACK_FONT
 

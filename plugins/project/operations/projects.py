@@ -128,3 +128,12 @@ def order_total(session, project_id: int) -> Decimal:
     total = session.scalar(select(func.coalesce(func.sum(OrderLine.amount), 0))
                            .where(OrderLine.project_id == project_id))
     return Decimal(str(total)).quantize(Decimal("0.01"))
+
+
+def check(session, project: Project, data: dict) -> None:
+    """Validate values a form already wrote onto ``project`` (the admin's path)."""
+    _clean(session, data, partial=True)
+    _check_dates(project)
+    for line in project.order_lines:
+        if not (line.service or "").strip():
+            raise ValidationFailed(_("An order line needs a service."), field="order_lines")
