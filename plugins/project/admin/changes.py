@@ -1,4 +1,5 @@
 """Change requests in the admin: raise one (proposed values as JSON), submit, approve, reject."""
+# ruff: noqa: RUF012  (Flask-Admin is configured with class-level dicts it never mutates)
 from __future__ import annotations
 
 import json

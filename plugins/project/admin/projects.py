@@ -1,5 +1,6 @@
 """Projects in the admin: list sorted by start, form with checklist and order lines inline,
 details with the workflow buttons, progress, tasks, change history and files."""
+# ruff: noqa: RUF012  (Flask-Admin is configured with class-level dicts it never mutates)
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -8,7 +9,8 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from wtforms import DateTimeField
+from wtforms.validators import InputRequired
 
 from core.errors import DomainError
 from core.security.models import User
@@ -62,15 +64,15 @@ class ProjectView(AttachmentsMixin, ProjectModelView):
     form_columns = ("name", "type", "customer", "contact", "manager", "start_at", "end_at", "city", "venue",
                     "attendance", "description", "internal_notes", "requirements", "order_lines")
     form_choices = {"type": choices(PROJECT_TYPES)}
+    form_overrides = {"start_at": DateTimeField, "end_at": DateTimeField}
+    form_args = {"start_at": {"format": "%Y-%m-%d %H:%M", "validators": [InputRequired()]},
+                 "end_at": {"format": "%Y-%m-%d %H:%M", "validators": [InputRequired()]}}
     form_ajax_refs = {"customer": {"fields": ("name",), "page_size": 20}}
     inline_models = (
         (Requirement, {"form_columns": ("id", "category", "details"), "column_labels": LABELS,
                        "form_choices": {"category": choices(REQUIREMENT_CATEGORIES)}}),
         (OrderLine, {"form_columns": ("id", "service", "quantity", "unit", "unit_price"), "column_labels": LABELS}),
     )
-
-    def get_query(self):
-        return super().get_query().options(selectinload(Project.customer), selectinload(Project.manager))
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """A code prefix (``HW-2026-``) or a name prefix, both index-backed."""
