@@ -49,6 +49,7 @@ def test_approval_moves_project_and_tasks_and_tells_everyone(db, session_as, pm,
     b = session_as(boss)
     changes.approve(b, b.get(ChangeRequest, change.id))
     b.commit()
+    db.expire_all()
     project = db.get(Project, confirmed)
     assert project.start_at.isoformat().startswith("2030-05-27")
     assert all(t.due_at - old_due[t.id] == timedelta(days=7)
