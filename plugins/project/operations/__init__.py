@@ -1,0 +1,1 @@
+"""The project plugin's work, callable without a request: each function takes the session."""
