@@ -102,9 +102,10 @@ def _audited(obj) -> bool:
 
 def _stored_values(session, obj, keys) -> dict:
     """The values of ``keys`` as the database holds them now (before this flush)."""
+    mapper = inspect(obj).mapper
+    keys = [k for k in keys if k in mapper.column_attrs]  # relationships are not stored values
     if not keys:
         return {}
-    mapper = inspect(obj).mapper
     cols = [mapper.attrs[k].class_attribute for k in keys]
     pk = inspect(obj).identity
     row = session.execute(

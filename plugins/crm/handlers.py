@@ -102,8 +102,7 @@ def _service_record(session, meeting: Meeting, event: str, at: datetime, body: s
                                   due_at=at if kind == "follow_up" else None))
 
 
-def on_project_confirmed(session, message: dict) -> None:
-    payload = message["payload"]
+def on_project_confirmed(session, payload: dict) -> None:
     meeting = _meeting(session, payload)
     if meeting is None:
         return
@@ -114,8 +113,7 @@ def on_project_confirmed(session, message: dict) -> None:
     history.refresh_stats(session, meeting.customer_id)
 
 
-def on_project_status_changed(session, message: dict) -> None:
-    payload = message["payload"]
+def on_project_status_changed(session, payload: dict) -> None:
     meeting = _meeting(session, payload)
     if meeting is None:
         return
@@ -126,8 +124,7 @@ def on_project_status_changed(session, message: dict) -> None:
     history.refresh_stats(session, meeting.customer_id)
 
 
-def on_project_completed(session, message: dict) -> None:
-    payload = message["payload"]
+def on_project_completed(session, payload: dict) -> None:
     meeting = _meeting(session, payload)
     if meeting is None:
         return
@@ -139,8 +136,7 @@ def on_project_completed(session, message: dict) -> None:
     history.refresh_stats(session, meeting.customer_id)
 
 
-def on_invoice_paid(session, message: dict) -> None:
-    payload = message["payload"]
+def on_invoice_paid(session, payload: dict) -> None:
     if session.get(Customer, payload.get("customer_id")) is None:
         log.info("payment for unknown customer %s ignored", payload.get("customer_id"))
         return

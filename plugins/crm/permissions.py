@@ -64,8 +64,12 @@ ROLES = [
 ]
 
 
+#: An alias, so the subquery never correlates with a query that already joins customers.
+_C = Customer.__table__.alias("rule_customer")
+
+
 def own_customer_ids(principal):
-    return select(Customer.id).where(Customer.account_manager_id == principal.user_id)
+    return select(_C.c.id).where(_C.c.account_manager_id == principal.user_id)
 
 
 def _own_customers(principal):

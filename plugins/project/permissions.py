@@ -27,10 +27,12 @@ from plugins.project.models import (
     TaskUpdate,
 )
 
-_P = Project.__table__
-_T = Task.__table__
-_ACCESS = ClientAccess.__table__
-_CONTACT = Contact.__table__
+# Aliases, so that a rule's subquery never correlates with the query it filters
+# (an unaliased ``project_task`` inside the Task rule would silently become "this row").
+_P = Project.__table__.alias("rule_project")
+_T = Task.__table__.alias("rule_task")
+_ACCESS = ClientAccess.__table__.alias("rule_access")
+_CONTACT = Contact.__table__.alias("rule_contact")
 
 _ACTIONS = {"read": _l("read"), "create": _l("create"), "update": _l("update"),
             "delete": _l("delete"), "export": _l("export")}
@@ -90,7 +92,7 @@ ROLES = [
 def client_customer_ids(principal):
     """The customers a portal user is a contact of (plain tables: no other rule is involved)."""
     return (select(_CONTACT.c.customer_id)
-            .join(_ACCESS, _ACCESS.c.contact_id == _CONTACT.c.id)
+            .select_from(_CONTACT.join(_ACCESS, _ACCESS.c.contact_id == _CONTACT.c.id))
             .where(_ACCESS.c.user_id == principal.user_id))
 
 

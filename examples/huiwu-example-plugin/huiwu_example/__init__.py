@@ -67,7 +67,7 @@ class NoteView(SecureModelView):
 
 @hookimpl
 def huiwu_admin_views(session):
-    return [NoteView(Note, session, name=_l("Notes"), category=_l("Notes"), endpoint="example_notes")]
+    return [NoteView(Note, session, name=_l("My notes"), category=_l("Notepad"), endpoint="example_notes")]
 
 
 @hookimpl

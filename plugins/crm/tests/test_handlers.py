@@ -76,15 +76,17 @@ def test_event_about_an_unknown_customer_is_ignored(kernel, db):
 
 def test_disabled_crm_does_not_listen(kernel, db, customer):
     cid = customer("南京金陵会务有限公司")
-    with plugin_state(kernel, "crm", False):
+    with plugin_state(kernel, "project", False), plugin_state(kernel, "crm", False):
         emit_committed(kernel, "project.confirmed", **project(cid))
     with plugin_state(kernel, "crm", True):
         pass
     assert db.scalar(select(func.count()).select_from(Meeting)) == 0
 
 
-def test_meeting_section_is_an_empty_state_without_the_project_plugin(db, customer, admin_client):
+def test_meeting_section_is_an_empty_state_without_the_project_plugin(kernel, db, customer, admin_client):
     cid = customer("成都天府文旅有限公司")
+    with plugin_state(kernel, "project", False):
+        pass
     card = customer_card(db, db.get(CustomerStats, cid).customer)
     assert card["meetings"] == [] and card["projects_on"] is False
     db.rollback()
