@@ -25,14 +25,13 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
-
-from flask import Flask, jsonify, request
-from sqlalchemy import create_engine, event, insert, select, text
-from sqlalchemy.orm import scoped_session, sessionmaker
+from datetime import UTC, datetime
 
 import benchlib
 from bench_plugin import BenchNoteSchema, PageArgs, page_query
+from flask import Flask, jsonify, request
+from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 TARGET = 1.3
 PAGE = 50
@@ -42,28 +41,26 @@ PAGE = 50
 
 def generate(kernel, users: int, notes: int, chunk: int = 10_000) -> list[int]:
     """Insert ``users`` note takers and ``notes`` notes dealt round-robin; return the user ids."""
-    from core.security.models import Role, User, user_role
-    from core.security.passwords import hash_password
     from huiwu_example.models import Note
 
-    now = datetime.now(timezone.utc)
+    from core.security.models import Role, User, user_role
+    from core.security.passwords import hash_password
+
+    now = datetime.now(UTC)
+    stamps = {"created_at": now, "updated_at": now, "version": 1}
     pw = hash_password("bench-user-pw")
     with kernel.engine.begin() as conn:
         role_id = conn.execute(select(Role.id).where(Role.name == "note_taker")).scalar_one()
         conn.execute(insert(User), [
-            dict(login=f"bench{i:05d}", name=f"用户{i:05d}", password_hash=pw, active=True,
-                 is_superuser=False, is_portal=False, locale="en", created_at=now, updated_at=now,
-                 version=1) for i in range(users)])
+            {"login": f"bench{i:05d}", "name": f"用户{i:05d}", "password_hash": pw, "active": True,
+             "is_superuser": False, "is_portal": False, "locale": "en", **stamps} for i in range(users)])
         ids = list(conn.execute(select(User.id).where(User.login.like("bench%")).order_by(User.id)).scalars())
-        conn.execute(insert(user_role), [dict(user_id=u, role_id=role_id) for u in ids])
+        conn.execute(insert(user_role), [{"user_id": u, "role_id": role_id} for u in ids])
     done = 0
     while done < notes:
-        rows = []
-        for n in range(done, min(notes, done + chunk)):
-            owner = ids[n % len(ids)]
-            rows.append(dict(title=f"会议纪要 {n}", body="议程、场地、嘉宾与预算的跟进事项。" * 3,
-                             created_by_id=owner, updated_by_id=owner, created_at=now,
-                             updated_at=now, version=1))
+        rows = [{"title": f"会议纪要 {n}", "body": "议程、场地、嘉宾与预算的跟进事项。" * 3,
+                 "created_by_id": ids[n % len(ids)], "updated_by_id": ids[n % len(ids)], **stamps}
+                for n in range(done, min(notes, done + chunk))]
         with kernel.engine.begin() as conn:
             conn.execute(insert(Note), rows)
         done += len(rows)

@@ -128,7 +128,7 @@ _STAMP = union_all(
     .where(user_department.c.user_id == bindparam("uid")),
 )
 
-_caches: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
 
 def _cache_of(session) -> dict:
