@@ -18,7 +18,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, event, literal, null, select, union_all
+from sqlalchemy import bindparam, event, literal, null, select, union_all, update
 from sqlalchemy.orm import selectinload
 
 from core.db.types import utcnow
@@ -55,7 +55,7 @@ class Principal:
             return False
         return self.is_superuser or permission in self.permissions
 
-    def with_scopes(self, scopes: tuple[str, ...] | None) -> "Principal":
+    def with_scopes(self, scopes: tuple[str, ...] | None) -> Principal:
         from dataclasses import replace
 
         return replace(self, scopes=scopes)
@@ -141,7 +141,19 @@ def _cache_of(session) -> dict:
 
 
 def install(session_class) -> None:
-    """Bump a role's version whenever its permissions change, so cached principals see it."""
+    """Bump a role's version whenever its permissions change, so cached principals see it.
+
+    Changes through the session's objects bump the roles concerned; a bulk
+    INSERT, UPDATE or DELETE of permission rows through the session touches
+    every role. Writing ``core_role_permission`` past the session (a raw
+    connection) is not seen: touch the role's ``updated_at`` there too.
+    """
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _touch_all_roles(state):
+        if (state.is_insert or state.is_update or state.is_delete) and \
+                getattr(getattr(state.statement, "table", None), "name", None) == RolePermission.__tablename__:
+            state.session.connection().execute(update(Role.__table__).values(updated_at=utcnow()))
 
     @event.listens_for(session_class, "before_flush")
     def _touch_roles(session, _ctx, _instances):
