@@ -37,7 +37,7 @@ def main(argv=None) -> None:
     events = event_dispatch.main(db + (["--rounds", "3", "--emits", "5000", "--queued-emits", "300"] if quick else []))
     requests = request_overhead.main(
         db + (["--notes", "20000", "--users", "200", "--requests", "300"] if quick
-              else ["--notes", "200000", "--users", "1000", "--requests", "1500"])
+              else ["--notes", "200000", "--users", "1000", "--requests", "1000"])
         + (["--http", "--http-requests", "100" if quick else "300"] if args.http else []))
     print_summary(start, events, requests)
     print(f"\nall benchmarks took {time.perf_counter() - t0:.0f} s")
