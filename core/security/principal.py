@@ -7,11 +7,12 @@ called from the admin, the API, the portal or a worker behaves the same.
 Loading a principal takes four queries (user, roles, their permissions,
 departments), too many for every request. Each process therefore keeps the
 principals it loaded, keyed by user id, together with a *stamp*: one small
-query over what a principal is made of (the user row's version, the id and
-version of each of its roles, its department ids). A change to any of them
-changes the stamp, so it takes effect on the next request in every process.
-A role's permission rows carry no version of their own; a change to them
-bumps the role's version (``install``), which is what the stamp sees.
+query over what a principal is made of (the user row's version and update
+time, the id, version and update time of each of its roles, its department
+ids). A change to any of them changes the stamp, so it takes effect on the
+next request in every process. A role's permission rows carry no version of
+their own; a change to them touches the role (``install``), which is what
+the stamp sees.
 """
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ def _cache_of(session) -> dict:
 
 
 def install(session_class) -> None:
-    """Bump a role's version whenever its permissions change, so cached principals see it.
+    """Touch a role whenever its permissions change, so cached principals see it.
 
     Changes through the session's objects bump the roles concerned; a bulk
     INSERT, UPDATE or DELETE of permission rows through the session touches
