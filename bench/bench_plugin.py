@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from huiwu_example.models import Note
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core import Manifest, hookimpl
 from core.api.base import db, require
-from huiwu_example.models import Note
 
 manifest = Manifest(
     name="bench",

@@ -80,6 +80,7 @@ def settings_for(database_url: str, instance_path: Path):
 def registry_with_bench_plugin():
     """The installed plugins plus ``bench``, the benchmarks' own plugin (bench_plugin.py)."""
     import bench_plugin
+
     from core.registry.discovery import Plugin, discover
     from core.registry.registry import Registry
 
@@ -89,13 +90,14 @@ def registry_with_bench_plugin():
     return Registry(plugins)
 
 
-def make_kernel(database_url: str, instance_path: Path, enable=("example", "bench")):
+def make_kernel(database_url: str, instance_path: Path, enable=("example", "bench"), bench_plugin=True):
     """A kernel on an initialised database with ``enable`` switched on."""
     from core.bootstrap import initialise
     from core.kernel import Kernel
     from core.registry import switching
 
-    kernel = Kernel(settings_for(database_url, instance_path), registry=registry_with_bench_plugin())
+    registry = registry_with_bench_plugin() if bench_plugin else None
+    kernel = Kernel(settings_for(database_url, instance_path), registry=registry)
     initialise(kernel, admin_password=ADMIN_PASSWORD)
     with kernel.system_session() as session:
         for name in enable:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 def kernel():
     import benchlib
+
     from core.app import create_app
     from core.kernel import Kernel
 

@@ -1,7 +1,7 @@
 """Principals are cached per process, yet every change to what they are made of
 takes effect on the next request."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.security.models import Department, Role, RolePermission, User
 from core.security.principal import load_principal
@@ -38,6 +38,15 @@ def test_a_permission_taken_from_the_role_is_gone_on_the_next_request(kernel, ap
     with kernel.system_session() as s:
         role = s.scalar(select(Role).where(Role.name == "test_reader"))
         role.permissions.clear()
+        s.commit()
+    assert client.get("/api/v1/example/notes").status_code == 403
+
+
+def test_a_bulk_delete_of_permissions_is_seen_on_the_next_request(kernel, app, client_as, reader):
+    client = client_as(reader)
+    assert client.get("/api/v1/example/notes").status_code == 200
+    with kernel.system_session() as s:
+        s.execute(delete(RolePermission).where(RolePermission.permission == "example.note.read"))
         s.commit()
     assert client.get("/api/v1/example/notes").status_code == 403
 

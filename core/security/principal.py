@@ -7,18 +7,19 @@ called from the admin, the API, the portal or a worker behaves the same.
 Loading a principal takes four queries (user, roles, their permissions,
 departments), too many for every request. Each process therefore keeps the
 principals it loaded, keyed by user id, together with a *stamp*: one small
-query over what a principal is made of (the user row's version, the id and
-version of each of its roles, its department ids). A change to any of them
-changes the stamp, so it takes effect on the next request in every process.
-A role's permission rows carry no version of their own; a change to them
-bumps the role's version (``install``), which is what the stamp sees.
+query over what a principal is made of (the user row's version and update
+time, the id, version and update time of each of its roles, its department
+ids). A change to any of them changes the stamp, so it takes effect on the
+next request in every process. A role's permission rows carry no version of
+their own; a change to them touches the role (``install``), which is what
+the stamp sees.
 """
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, event, literal, null, select, union_all
+from sqlalchemy import bindparam, event, literal, null, select, union_all, update
 from sqlalchemy.orm import selectinload
 
 from core.db.types import utcnow
@@ -55,7 +56,7 @@ class Principal:
             return False
         return self.is_superuser or permission in self.permissions
 
-    def with_scopes(self, scopes: tuple[str, ...] | None) -> "Principal":
+    def with_scopes(self, scopes: tuple[str, ...] | None) -> Principal:
         from dataclasses import replace
 
         return replace(self, scopes=scopes)
@@ -128,7 +129,7 @@ _STAMP = union_all(
     .where(user_department.c.user_id == bindparam("uid")),
 )
 
-_caches: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
 
 def _cache_of(session) -> dict:
@@ -141,7 +142,19 @@ def _cache_of(session) -> dict:
 
 
 def install(session_class) -> None:
-    """Bump a role's version whenever its permissions change, so cached principals see it."""
+    """Touch a role whenever its permissions change, so cached principals see it.
+
+    Changes through the session's objects bump the roles concerned; a bulk
+    INSERT, UPDATE or DELETE of permission rows through the session touches
+    every role. Writing ``core_role_permission`` past the session (a raw
+    connection) is not seen: touch the role's ``updated_at`` there too.
+    """
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _touch_all_roles(state):
+        if (state.is_insert or state.is_update or state.is_delete) and \
+                getattr(getattr(state.statement, "table", None), "name", None) == RolePermission.__tablename__:
+            state.session.connection().execute(update(Role.__table__).values(updated_at=utcnow()))
 
     @event.listens_for(session_class, "before_flush")
     def _touch_roles(session, _ctx, _instances):
