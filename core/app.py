@@ -7,6 +7,7 @@ are on without talking to each other.
 from __future__ import annotations
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 from flask_wtf.csrf import CSRFProtect
 
 from core.config import Settings
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
     owners = EndpointOwners()
     app.extensions["huiwu.owners"] = owners
 
+    _add_plugin_templates(app, kernel)
     init_babel(app, kernel)
     csrf = CSRFProtect(app)
     app.extensions["huiwu.csrf"] = csrf
@@ -63,3 +65,11 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
         kernel.session.remove()
 
     return app
+
+
+def _add_plugin_templates(app, kernel) -> None:
+    """Each plugin's ``templates/`` folder is searched after the kernel's, in dependency order."""
+    folders = [p.path / "templates" for p in kernel.registry.loaded
+               if p.path and (p.path / "templates").is_dir()]
+    if folders:
+        app.jinja_loader = ChoiceLoader([app.jinja_loader] + [FileSystemLoader(str(f)) for f in folders])
