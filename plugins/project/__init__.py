@@ -9,7 +9,7 @@ is below; the work is in ``operations``.
 from __future__ import annotations
 
 from core import Manifest, hookimpl
-from plugins.project import hookspecs
+from plugins.project import demo, hookspecs
 from plugins.project.admin import admin_views
 from plugins.project.api import blp
 from plugins.project.handlers import EVENTS, HANDLERS
@@ -92,6 +92,11 @@ def huiwu_api_blueprints():
 @hookimpl
 def huiwu_admin_views(session):
     return admin_views(session)
+
+
+@hookimpl
+def huiwu_demo_data(session, scale, progress):
+    demo.load_demo(session, scale, progress)
 
 
 @hookimpl

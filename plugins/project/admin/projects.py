@@ -105,10 +105,14 @@ class ProjectView(AttachmentsMixin, ProjectModelView):
         data = {"name": model.name, "type": model.type, "customer_id": model.customer.id if model.customer else None,
                 "contact_id": model.contact.id if model.contact else None, "start_at": model.start_at,
                 "end_at": model.end_at, "attendance": model.attendance}
-        projects.check(self.session(), model, data)
-        if is_created:
-            model.status = "enquiry"
-            model.code = projects.new_code(self.session())
+        session = self.session()
+        # The form added the new project (and its inline rows) to the session already: number it
+        # without letting a query flush it half-made.
+        with session.no_autoflush:
+            if is_created:
+                model.status = "enquiry"
+                model.code = projects.new_code(session)
+            projects.check(session, model, data)
 
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
