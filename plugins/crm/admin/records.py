@@ -13,9 +13,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField
 from wtforms.validators import Optional
 
+from core.db.types import utcnow
 from core.errors import DomainError
 from plugins.crm.admin.base import (
     CrmModelView,
+    LocalDateTimeField,
     instant_formatter,
     money,
     select_field,
@@ -58,11 +60,13 @@ class CommunicationView(CrmModelView):
                          "occurred_at": instant_formatter, "due_at": instant_formatter,
                          "done_at": instant_formatter}
     form_columns = ("customer", "contact", "kind", "direction", "subject", "body", "occurred_at")
-    form_overrides: ClassVar[dict] = {"kind": SelectField, "direction": SelectField}
+    form_overrides: ClassVar[dict] = {"kind": SelectField, "direction": SelectField,
+                                      "occurred_at": LocalDateTimeField}
     form_args: ClassVar[dict] = {"kind": select_field(PERSON_KIND_CHOICES, blank=False),
                  "direction": select_field({"in": _l("From the customer"), "out": _l("To the customer")})}
-    form_ajax_refs: ClassVar[dict] = {"customer": {"fields": ("name",), "page_size": 20},
-                      "contact": {"fields": ("name",), "page_size": 20}}
+    form_ajax_refs: ClassVar[dict] = {
+        "customer": {"fields": ("name",), "page_size": 20, "placeholder": _l("Choose a customer")},
+        "contact": {"fields": ("name",), "page_size": 20, "placeholder": _l("Choose a contact")}}
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -71,6 +75,8 @@ class CommunicationView(CrmModelView):
             form.customer.data = self.session().get(Customer, customer_id)
         if request.method == "GET" and request.args.get("kind") in communications.PERSON_KINDS:
             form.kind.data = request.args["kind"]
+        if request.method == "GET" and form.occurred_at.data is None:
+            form.occurred_at.data = utcnow()
         return form
 
     def on_model_change(self, form, model, is_created):

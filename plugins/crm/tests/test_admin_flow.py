@@ -1,8 +1,10 @@
 """The account manager's day in the admin: a customer, a contact, a call on the timeline."""
-from sqlalchemy import select
+from datetime import UTC, datetime
+
+from sqlalchemy import event, select
 
 from core.testing import csrf_from
-from plugins.crm.models import Communication, Contact, Customer
+from plugins.crm.models import Communication, Contact, Customer, Tag
 
 
 def post_form(client, url, data):
@@ -38,6 +40,7 @@ def test_create_customer_contact_and_log_a_call(client_as, manager, db):
     db.rollback()
     call = db.scalar(select(Communication))
     assert (call.kind, call.owner_id, call.contact.name) == ("call", li.id, "顾敏")
+    assert call.occurred_at == datetime(2026, 6, 2, 2, 0, tzinfo=UTC)  # typed in Beijing time, kept in UTC
     db.rollback()
 
     page = client.get(f"/admin/crm_customers/details/?id={cid}").get_data(as_text=True)
@@ -85,3 +88,41 @@ def test_pages_read_in_chinese(client_as, manager, customer, db):
     details = client.get(f"/admin/crm_customers/details/?id={cid}").get_data(as_text=True)
     assert "记录通话" in details and "时间线" in details
     assert "分群" in client.get("/admin/crm_segments/").get_data(as_text=True)
+
+
+def test_customer_list_shows_account_managers_spend_and_tags_for_the_whole_page(
+        client_as, admin_client, manager, customer, activity, kernel, db):
+    """The list's relations come in one query each, never one per row, and never as clashing loaders."""
+    li, wang = manager("li"), manager("wang")
+    ids = [customer(f"杭州客户{n}有限公司", account_manager_id=(li if n % 2 else wang).id) for n in range(6)]
+    vip = Tag(name="贵宾", color="danger")
+    for row in db.scalars(select(Customer).where(Customer.id.in_(ids))).all():
+        row.manual_tags.append(vip)
+    db.commit()
+    activity(ids[5], payments=[("12345.60", datetime(2026, 5, 1, tzinfo=UTC))])
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])
+    event.listen(kernel.engine, "before_cursor_execute", listener)
+    try:
+        listing = admin_client.get("/admin/crm_customers/").get_data(as_text=True)
+    finally:
+        event.remove(kernel.engine, "before_cursor_execute", listener)
+    rows = listing.split('<td class="list-buttons-column">')[1:]
+    assert len(rows) == 6
+    assert "Li (li)" in rows[5] and "Wang (wang)" in rows[4]
+    assert all('<span class="badge badge-danger">贵宾</span>' in row for row in rows)
+    assert "¥12,345.60" in rows[5]
+    customer_reads = [s for s in statements if "crm_customer" in s]
+    assert len(customer_reads) <= 4, customer_reads  # count, page, stats, tags: not one per row
+
+    own = client_as(li).get("/admin/crm_customers/").get_data(as_text=True)
+    assert own.count('<td class="list-buttons-column">') == 3 and "Wang (wang)" not in own
+
+
+def test_the_call_form_offers_when_it_happened_in_local_time(client_as, manager, customer):
+    li = manager("li")
+    cid = customer("宁波港会展有限公司", account_manager_id=li.id)
+    form = client_as(li, locale="zh_Hans").get(
+        f"/admin/crm_communications/new/?customer_id={cid}&kind=call").get_data(as_text=True)
+    assert 'name="occurred_at"' in form and 'data-placeholder="选择联系人"' in form

@@ -1,4 +1,7 @@
-"""Fixtures for driving the real application in Chromium.
+"""Fixtures for driving the real application in Chromium (tests marked ``browser``).
+
+Loaded for every test folder, the kernel's and the plugins', from the root
+``conftest.py``.
 
 ``live_server`` serves the session's app (and so the test database) with
 werkzeug on a free local port, in a thread; each xdist worker has its own
