@@ -7,7 +7,6 @@ from sqlalchemy import select
 from core.testing import ADMIN_PASSWORD
 from plugins.crm.operations import customers as crm
 from plugins.project.models import ChangeRequest, Project
-from tests.browser.conftest import chromium, live_server, log_in, page  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.browser
 
