@@ -7,18 +7,18 @@ are on without talking to each other.
 from __future__ import annotations
 
 from flask import Flask
-from jinja2 import ChoiceLoader, FileSystemLoader
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core.config import Settings
-from core.kernel import Kernel
-from core.web.auth import init_login
 from core.admin.setup import init_admin
 from core.api.setup import init_api
+from core.config import Settings
+from core.kernel import Kernel
 from core.notify.setup import init_notify
 from core.portal.setup import init_portal
 from core.services.setup import init_services
 from core.web import views as web_views
+from core.web.auth import init_login
 from core.web.errors import BoundedIntConverter, init_errors
 from core.web.gating import EndpointOwners, init_gating
 from core.web.i18n import init_babel

@@ -19,9 +19,9 @@ from core.events.bus import EVENT_TARGET_PREFIX, EventBus
 from core.notify import setup as notify_setup
 from core.registry.registry import Registry
 from core.security import record_rules
+from core.security.kernel_permissions import KERNEL_PERMISSIONS, KERNEL_RECORD_RULES, KERNEL_ROLES
 from core.security.permissions import Permission, RoleSpec
 from core.security.principal import SYSTEM, act_as
-from core.security.kernel_permissions import KERNEL_PERMISSIONS, KERNEL_RECORD_RULES, KERNEL_ROLES
 from core.services import attachments, scheduler
 from core.services import settings as settings_service
 from core.services.declarations import KERNEL_JOBS, KERNEL_SETTINGS
@@ -29,7 +29,7 @@ from core.services.declarations import KERNEL_JOBS, KERNEL_SETTINGS
 log = logging.getLogger(__name__)
 
 #: The kernel process-wide, for places that cannot be handed one (RQ jobs).
-current: "Kernel | None" = None
+current: Kernel | None = None
 
 
 class Kernel:

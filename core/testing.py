@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
-import secrets
 import re
+import secrets
 import uuid
 from contextlib import contextmanager
 

@@ -1,8 +1,8 @@
 """Record rules hold wherever a row is reached: list, count, get-by-id, API, export."""
 import pytest
+from huiwu_example.models import Note
 from sqlalchemy import func, select
 
-from huiwu_example.models import Note
 from core.security.principal import act_as, load_principal
 
 

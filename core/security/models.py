@@ -31,9 +31,9 @@ class Department(AuditedMixin, Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"))
-    parent: Mapped["Department | None"] = relationship(remote_side="Department.id", foreign_keys=[parent_id])
+    parent: Mapped[Department | None] = relationship(remote_side="Department.id", foreign_keys=[parent_id])
 
-    members: Mapped[list["User"]] = relationship(
+    members: Mapped[list[User]] = relationship(
         secondary=user_department, back_populates="departments"
     )
 
@@ -48,7 +48,7 @@ class Role(AuditedMixin, Base):
     name: Mapped[str] = mapped_column(String(60), unique=True)
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
-    permissions: Mapped[list["RolePermission"]] = relationship(
+    permissions: Mapped[list[RolePermission]] = relationship(
         back_populates="role", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_create_confirm_see_tasks_then_change_approved_by_another_manager_reaches_the_inbox(
-        kernel, live_server, page, log_in, chromium, make_user, plugin_enabled):  # noqa: F811
+        kernel, live_server, page, log_in, chromium, make_user, plugin_enabled):
     plugin_enabled("project")
     with kernel.system_session() as s:
         customer, _flags = crm.create_customer(s, {"name": "杭州恒宇医药有限公司"})
