@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from core.api.base import check_version, db, page_of, require
 from core.api.schemas import for_update
@@ -43,7 +44,9 @@ class Projects(MethodView):
     def get(self, query, pagination_parameters):
         """Projects the caller sees, sorted by start."""
         require("project.project.read")
-        return page_of(search(query), pagination_parameters)
+        # The page's checklists and order lines in two queries, not two per project.
+        stmt = search(query).options(selectinload(Project.requirements), selectinload(Project.order_lines))
+        return page_of(stmt, pagination_parameters)
 
     @blp.arguments(ProjectSchema)
     @blp.response(201, ProjectSchema)
