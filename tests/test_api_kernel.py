@@ -87,6 +87,17 @@ def test_list_users_with_search_and_pages(api, make_user):
     assert json.loads(response.headers["X-Pagination"])["total"] == 3
 
 
+def test_totals_of_huge_lists_are_capped_not_counted_to_the_end(api, make_user, monkeypatch):
+    from core.api import base
+
+    monkeypatch.setattr(base, "COUNT_CAP", 2)
+    for login in ("moon1", "moon2", "moon3", "moon4"):
+        make_user(login)
+    response = api.get("/api/v1/core/users?q=moon&page_size=2")
+    assert json.loads(response.headers["X-Pagination"])["total"] == 3  # "more than 2"
+    assert len(response.get_json()) == 2
+
+
 def test_edit_user_with_version(api, make_user, kernel):
     user = make_user("zhou")
     edited = api.patch(f"/api/v1/core/users/{user.id}", json={"name": "周杰", "version": 1, "roles": ["administrator"]})

@@ -57,11 +57,16 @@ def check_version(obj, version: int | None, required: bool = False) -> None:
                        + _("Reload it and try again."), field="version")
 
 
+#: Totals are counted up to this many rows; past it the header says ``COUNT_CAP + 1``
+#: ("more than"), so a list over a huge table costs a bounded count, not a full scan.
+COUNT_CAP = 10_000
+
+
 def page_of(statement, pagination) -> list:
-    """One page of ``statement``'s rows, with the total (under the caller's record rules)
-    handed to flask-smorest's ``@blp.paginate()`` for the ``X-Pagination`` header."""
+    """One page of ``statement``'s rows, with the total (under the caller's record rules, capped
+    at ``COUNT_CAP + 1``) handed to flask-smorest's ``@blp.paginate()`` for the ``X-Pagination`` header."""
     session = db()
     pagination.item_count = session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery()))
+        select(func.count()).select_from(statement.order_by(None).limit(COUNT_CAP + 1).subquery()))
     return list(session.execute(
         statement.offset(pagination.first_item).limit(pagination.page_size)).scalars())
