@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from core.config import ConfigError
 
@@ -44,7 +43,6 @@ def make_engine(url: str, **kwargs) -> Engine:
         if parsed.database in (None, "", ":memory:"):
             raise ConfigError(_("HUIWU_DATABASE_URL names an in-memory SQLite database, which every "
                                 "process would see empty; name a file"))
-        options.setdefault("poolclass", NullPool)
     else:
         options.setdefault("pool_pre_ping", True)
     try:
