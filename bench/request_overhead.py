@@ -187,6 +187,8 @@ def build_variants(kernel, kapp, bapp, user_id: int, token: str, afters: list[in
     def page(i):
         return afters[i % len(afters)]
 
+    # A cookie-authenticated write carries the session's CSRF token, as the web client sends it.
+    csrf = {"X-CSRFToken": cookie.get("/api/v1/core/me").get_json()["csrf_token"]}
     body = {"title": "签到台布置", "body": "两张长桌，四把椅子，易拉宝一个。"}
     return {v.name: v for v in [
         Variant("bare GET", lambda i: bare.get(f"/notes?limit={PAGE}&after={page(i)}"), 200),
@@ -194,7 +196,8 @@ def build_variants(kernel, kapp, bapp, user_id: int, token: str, afters: list[in
         Variant("kernel GET token", lambda i: tok.get(f"/api/v1/bench/notes?limit={PAGE}&after={page(i)}",
                                                       headers=bearer), 200),
         Variant("bare POST", lambda i: bare.post("/notes", json=body), 201),
-        Variant("kernel POST cookie", lambda i: cookie.post("/api/v1/bench/notes", json=body), 201),
+        Variant("kernel POST cookie", lambda i: cookie.post("/api/v1/bench/notes", json=body,
+                                                                headers=csrf), 201),
     ]}
 
 

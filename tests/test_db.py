@@ -89,3 +89,28 @@ def test_the_kernel_migration_creates_exactly_the_kernel_tables(kernel):
         kernel_tables = metadata.tables.keys() - {n for n in metadata.tables if not n.startswith("core_")}
         differences = compare_metadata(context, metadata)
     assert differences == [], f"core_0001 is out of date with the kernel models ({len(kernel_tables)} tables)"
+
+
+def test_a_pooled_connection_the_server_dropped_while_idle_is_replaced(kernel, monkeypatch):
+    """PostgreSQL: no ping per request, but an idle connection is checked before it is handed out."""
+    from sqlalchemy import text
+
+    from core.db import session as session_module
+
+    if kernel.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    kernel.engine.dispose()  # an empty pool: the victim below is its only idle connection
+    killer = kernel.engine.connect()
+    with kernel.engine.connect() as conn:
+        victim = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    try:  # the victim is back in the pool, idle; the server drops it
+        killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
+        killer.commit()
+        monkeypatch.setattr(session_module, "IDLE_PING_SECONDS", 0)
+        with kernel.engine.connect() as conn:  # the pool's only idle connection is the dropped one
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            alive = conn.exec_driver_sql("SELECT 1").scalar_one()
+    finally:
+        killer.close()
+    assert alive == 1
+    assert pid != victim

@@ -8,12 +8,18 @@ keeps check-then-write operations honest in the embedded default.
 """
 from __future__ import annotations
 
+import time
+
 from flask_babel import gettext as _
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    NoSuchModuleError,
+)
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from core.config import ConfigError
 
@@ -44,9 +50,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         if parsed.database in (None, "", ":memory:"):
             raise ConfigError(_("HUIWU_DATABASE_URL names an in-memory SQLite database, which every "
                                 "process would see empty; name a file"))
-        options.setdefault("poolclass", NullPool)
     else:
-        options.setdefault("pool_pre_ping", True)
+        # Pinging on every checkout costs a round trip per request; ping only a connection
+        # that sat idle (below), and renew any connection after half an hour.
+        options.setdefault("pool_recycle", 1800)
     try:
         engine = create_engine(parsed, **options)
     except (NoSuchModuleError, ModuleNotFoundError, ImportError) as exc:
@@ -55,7 +62,36 @@ def make_engine(url: str, **kwargs) -> Engine:
             "sqlite:/// or postgresql+psycopg:// (install huiwu[postgres] for the latter)", error=exc)) from None
     if parsed.get_backend_name() == "sqlite":
         _serialise_sqlite_writes(engine)
+    elif not options.get("pool_pre_ping"):
+        _ping_when_idle(engine)
     return engine
+
+
+#: A pooled connection unused for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 10
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Hand out no connection the server dropped while it was idle (restart, idle timeout).
+
+    Connections in steady use are not pinged; a disconnect found on one of
+    those fails that statement and makes the pool start afresh.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        record.info["huiwu.idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):
+        since = record.info.get("huiwu.idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool discards this connection and tries another.
+            raise DisconnectionError(str(exc)) from exc
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:

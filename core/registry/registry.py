@@ -285,6 +285,17 @@ class Registry:
         session.info[ENABLED_CACHE_KEY] = (session.get_transaction(), names)
         return names
 
+    def remember_enabled(self, session, rows) -> None:
+        """Take the names of the enabled plugins from ``rows`` (``_ENABLED_NAMES``'s result, read by
+        the caller in this session's transaction, e.g. folded into another query)."""
+        names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
+        session.info[ENABLED_CACHE_KEY] = (session.get_transaction(), names)
+
+    def knows_enabled(self, session) -> bool:
+        """True when this transaction's enabled plugins are already read."""
+        cached = session.info.get(ENABLED_CACHE_KEY)
+        return cached is not None and cached[0] is session.get_transaction()
+
     def is_enabled(self, session, name: str | None) -> bool:
         """True for the kernel (``None``) and for enabled plugins."""
         return name is None or name in self.enabled(session)

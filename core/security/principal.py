@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, event, literal, null, select, union_all, updat
 from sqlalchemy.orm import selectinload
 
 from core.db.types import utcnow
+from core.registry.models import ModuleState
 from core.security.models import Role, RolePermission, User, user_department, user_role
 
 PRINCIPAL_KEY = "principal"
@@ -77,7 +78,15 @@ def load_principal(session, user_id: int) -> Principal | None:
     cache = _cache_of(session)
     # The stamp is read before the principal: a change committed in between
     # makes the next request reload, never keeps a stale principal.
-    stamp = frozenset(tuple(r) for r in session.connection().execute(_STAMP, {"uid": user_id}))
+    conn = session.connection()
+    registry = getattr(session.info.get("kernel"), "registry", None)
+    if registry is not None and not registry.knows_enabled(session):
+        # The request reads the enabled modules next: fetch them in the same round trip.
+        rows = conn.execute(_STAMP_AND_MODULES, {"uid": user_id}).all()
+        registry.remember_enabled(session, [r[4] for r in rows if r[0] == "m"])
+        stamp = frozenset(tuple(r)[:4] for r in rows if r[0] != "m")
+    else:
+        stamp = frozenset(tuple(r) for r in conn.execute(_STAMP, {"uid": user_id}))
     if not stamp:
         cache.pop(user_id, None)
         return None
@@ -127,6 +136,13 @@ _STAMP = union_all(
     .join(user_role, user_role.c.role_id == Role.id).where(user_role.c.user_id == bindparam("uid")),
     select(literal("d"), user_department.c.department_id, literal(0), null())
     .where(user_department.c.user_id == bindparam("uid")),
+)
+
+#: The stamp, plus ("m", 0, 0, NULL, name) per enabled module, with the stamp's rows' fifth column NULL.
+_STAMP_AND_MODULES = union_all(
+    *(part.add_columns(null().label("module")) for part in _STAMP.selects),
+    select(literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name)
+    .where(ModuleState.__table__.c.enabled.is_(True)),
 )
 
 _caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()

@@ -66,13 +66,36 @@ def install(session_class, kernel) -> None:
             return
         cache = session.info.get("huiwu.rule_criteria")
         if cache is None or cache[0] is not principal:
-            crit = criteria_for(
-                kernel.record_rules, principal, lambda p: kernel.registry.is_enabled(session, p)
-            )
-            # Built once per session and principal: every statement reuses the same options.
-            options = tuple(with_loader_criteria(model, criterion, propagate_to_loaders=True)
-                            for model, criterion in crit.items())
-            cache = (principal, options)
+            cache = (principal, options_for(kernel, session, principal))
             session.info["huiwu.rule_criteria"] = cache
         if cache[1]:
             state.statement = state.statement.options(*cache[1])
+
+
+#: Option tuples kept per process and kernel; past this many keys the cache starts afresh.
+OPTIONS_CACHE_LIMIT = 5000
+
+
+def options_for(kernel, session, principal) -> tuple:
+    """The ``with_loader_criteria`` options for ``principal``, shared across requests.
+
+    A rule's domain depends on the principal only, so its criterion is built
+    once per principal (an equal principal after a role change is a different
+    key) and set of enabled modules, not once per request.
+    """
+    rules = kernel.record_rules
+    enabled = kernel.registry.enabled(session)
+    held = kernel.__dict__.get("_rule_options")
+    if held is None or held[0] is not rules or held[1] != len(rules):
+        held = kernel.__dict__["_rule_options"] = (rules, len(rules), {})
+    cache = held[2]
+    key = (principal, enabled)
+    options = cache.get(key)
+    if options is None:
+        crit = criteria_for(rules, principal, lambda p: p is None or p in enabled)
+        options = tuple(with_loader_criteria(model, criterion, propagate_to_loaders=True)
+                        for model, criterion in crit.items())
+        if len(cache) >= OPTIONS_CACHE_LIMIT:
+            cache.clear()
+        cache[key] = options
+    return options

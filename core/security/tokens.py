@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.db.types import utcnow
 from core.security.models import ApiToken
@@ -38,6 +38,23 @@ def resolve(session, raw: str) -> ApiToken | None:
     if token.expires_at is not None and token.expires_at <= utcnow():
         return None
     return token
+
+
+_LIVE = (
+    select(ApiToken.id, ApiToken.user_id, ApiToken.scopes, ApiToken.revoked_at, ApiToken.expires_at)
+    .where(ApiToken.token_hash == bindparam("hash"))
+)
+
+
+def resolve_row(session, raw: str):
+    """As ``resolve``, without loading the token as an object: the row
+    ``(id, user_id, scopes, revoked_at, expires_at)``, or None. Used on every API request."""
+    row = session.connection().execute(_LIVE, {"hash": _hash(raw)}).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= utcnow():
+        return None
+    return row
 
 
 def revoke(session, token: ApiToken) -> None:

@@ -66,7 +66,7 @@ def bearer_token() -> str | None:
 
 
 def _from_token(session, raw: str) -> Principal | None:
-    token = tokens.resolve(session, raw) if raw else None
+    token = tokens.resolve_row(session, raw) if raw else None
     principal = load_principal(session, token.user_id) if token is not None else None
     if principal is None:
         g.bad_token = True
