@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from datetime import UTC
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_admin.form.widgets import DateTimePickerWidget
 from flask_babel import format_datetime, format_decimal
-from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 from wtforms import DateTimeField
 
@@ -24,20 +22,9 @@ from plugins.crm.models.choices import (
 )
 from plugins.crm.operations.duplicates import reason_label
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
 
 class CrmTemplates:
-    """Let ``crm/...`` templates be found, and hand them the ``crm`` helpers.
-
-    Flask-Admin builds each view's blueprint from its own package; we add the
-    plugin's template folder in front of it.
-    """
-
-    def create_blueprint(self, admin):
-        blueprint = super().create_blueprint(admin)
-        blueprint.jinja_loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), blueprint.jinja_loader])
-        return blueprint
+    """Hand ``crm/...`` templates the ``crm`` helpers (the kernel finds the templates)."""
 
     def render(self, template, **kwargs):
         kwargs.setdefault("crm", HELPERS)

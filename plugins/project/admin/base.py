@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_datetime, format_decimal
-from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core.admin import SecureModelView, SecureView
 from plugins.project.models.choices import (
@@ -21,19 +19,12 @@ from plugins.project.models.choices import (
     label,
 )
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
 _VOCABULARIES = {"status": STATUSES, "type": PROJECT_TYPES, "task_status": TASK_STATUSES,
                  "category": REQUIREMENT_CATEGORIES, "change_kind": CHANGE_KINDS, "change_status": CHANGE_STATUSES}
 
 
 class ProjectTemplates:
-    """Let ``project/...`` templates be found, and hand them the ``pj`` helpers."""
-
-    def create_blueprint(self, admin):
-        blueprint = super().create_blueprint(admin)
-        blueprint.jinja_loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), blueprint.jinja_loader])
-        return blueprint
+    """Hand ``project/...`` templates the ``pj`` helpers (the kernel finds the templates)."""
 
     def render(self, template, **kwargs):
         kwargs.setdefault("pj", HELPERS)
