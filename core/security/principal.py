@@ -17,7 +17,7 @@ the stamp sees.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import bindparam, event, literal, null, select, union_all, update
 from sqlalchemy.orm import selectinload
@@ -58,8 +58,6 @@ class Principal:
         return self.is_superuser or permission in self.permissions
 
     def with_scopes(self, scopes: tuple[str, ...] | None) -> Principal:
-        from dataclasses import replace
-
         return replace(self, scopes=scopes)
 
 
