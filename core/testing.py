@@ -225,12 +225,16 @@ def csrf_from(html: str) -> str:
 
 @contextmanager
 def plugin_state(kernel, name: str, enabled: bool):
-    """Temporarily enable or disable a plugin."""
+    """Enable a plugin (with what it needs), or disable it (after what needs it)."""
     from core.registry import switching
 
     with kernel.system_session() as s:
-        (switching.enable(kernel, s, name, with_dependencies=True) if enabled
-         else switching.disable(kernel, s, name))
+        if enabled:
+            switching.enable(kernel, s, name, with_dependencies=True)
+        else:
+            for dependant in reversed(switching.order_of(kernel, switching.enabled_dependants(kernel, s, name))):
+                switching.disable(kernel, s, dependant)
+            switching.disable(kernel, s, name)
         s.commit()
     yield
 

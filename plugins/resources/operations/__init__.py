@@ -1,0 +1,1 @@
+"""The work of the resources plugin, callable without a request."""
