@@ -1,0 +1,181 @@
+"""What a booking or a maintenance window takes, and whether it fits: the one place that decides.
+
+The rule, used by booking, maintenance, availability and allocation alike:
+
+- A resource occupies its *parts*: a combined hall (A+B) its parts A and B,
+  anything else itself. So booking AB blocks A and B, and booking A blocks AB.
+- The occupied window is the booked window widened by the resource's set-up
+  buffer before and tear-down buffer after (a hall is being dressed then).
+- An exclusive part (stock 1) holds at most one occupancy at any instant —
+  the database refuses an overlap by itself (see the migration). A stocked
+  part's overlapping quantities add up to at most its stock; that sum is
+  checked with the resource row locked (``FOR UPDATE`` on PostgreSQL; on
+  SQLite the write transaction is serialised already), so two processes
+  cannot both take the last unit.
+- A booking occupies while it is held, awaiting approval or confirmed; a
+  maintenance window always (its quantity, or the whole stock).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import Conflict
+from plugins.resources.models import Booking, Maintenance, Occupancy, Resource, resource_part
+from plugins.resources.operations.timefmt import span_text
+
+#: The text the SQLite trigger raises (see the migration); PostgreSQL says sqlstate 23P01.
+OVERLAP = "resources_occupancy_overlap"
+
+
+@dataclass(frozen=True)
+class Taken:
+    """One occupancy that stands in the way: whose it is and when."""
+
+    part_id: int
+    starts_at: datetime
+    ends_at: datetime
+    quantity: int
+    booking_id: int | None
+    booking_code: str | None
+    maintenance_id: int | None
+
+
+def buffered(resource: Resource, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """The window ``resource`` is occupied for when booked from ``starts_at`` to ``ends_at``."""
+    return (starts_at - timedelta(minutes=resource.setup_minutes or 0),
+            ends_at + timedelta(minutes=resource.teardown_minutes or 0))
+
+
+def part_ids(session, resource_ids) -> dict[int, list[int]]:
+    """For each resource id: the ids of the parts it occupies (itself unless it is combined)."""
+    ids = sorted(set(resource_ids))
+    found: dict[int, list[int]] = {rid: [] for rid in ids}
+    if ids:
+        rows = session.execute(select(resource_part.c.combined_id, resource_part.c.part_id)
+                               .where(resource_part.c.combined_id.in_(ids))
+                               .order_by(resource_part.c.combined_id, resource_part.c.part_id))
+        for combined, part in rows:
+            found[combined].append(part)
+    return {rid: parts or [rid] for rid, parts in found.items()}
+
+
+def taken(session, parts: list[int], starts_at: datetime, ends_at: datetime,
+          exclude_booking_id: int | None = None) -> list[Taken]:
+    """Occupancies of ``parts`` overlapping the half-open window, earliest first."""
+    stmt = (select(Occupancy.part_id, Occupancy.starts_at, Occupancy.ends_at, Occupancy.quantity,
+                   Occupancy.booking_id, Booking.code, Occupancy.maintenance_id)
+            .outerjoin(Booking, Booking.id == Occupancy.booking_id)
+            .where(Occupancy.part_id.in_(parts), Occupancy.starts_at < ends_at, Occupancy.ends_at > starts_at)
+            .order_by(Occupancy.starts_at, Occupancy.id))
+    if exclude_booking_id is not None:
+        stmt = stmt.where((Occupancy.booking_id != exclude_booking_id) | Occupancy.booking_id.is_(None))
+    # The rows are the plugin's own bookkeeping: whoever may book must see every slot taken,
+    # whether or not the booking behind it is visible to them (its code is all that is named).
+    stmt = stmt.execution_options(huiwu_system=True)
+    return [Taken(*row) for row in session.execute(stmt)]
+
+
+def peak(rows: list[Taken], starts_at: datetime, ends_at: datetime) -> int:
+    """The largest quantity in use at any one instant of the window (a sweep over start/end points)."""
+    points = []
+    for r in rows:
+        points.append((max(r.starts_at, starts_at), 1, r.quantity))
+        points.append((min(r.ends_at, ends_at), 0, -r.quantity))
+    in_use = best = 0
+    for _at, _order, delta in sorted(points):  # ends (0) before starts (1) at the same instant
+        in_use += delta
+        best = max(best, in_use)
+    return best
+
+
+def lock(session, resource_id: int) -> None:
+    """Serialise bookings of one resource until the transaction ends (a no-op lock on SQLite)."""
+    session.execute(select(Resource.id).where(Resource.id == resource_id).with_for_update()
+                    .execution_options(huiwu_system=True))
+
+
+def check_fits(session, resource: Resource, starts_at: datetime, ends_at: datetime, quantity: int,
+               exclude_booking_id: int | None = None, buffers: bool = True) -> None:
+    """Raise ``Conflict`` naming what is in the way when ``quantity`` of ``resource`` is not free."""
+    lock(session, resource.id)
+    start, end = buffered(resource, starts_at, ends_at) if buffers else (starts_at, ends_at)
+    parts = part_ids(session, [resource.id])[resource.id]
+    rows = taken(session, parts, start, end, exclude_booking_id)
+    if resource.exclusive or len(parts) > 1:
+        if rows:
+            raise conflict_error(session, resource, rows[0])
+        return
+    free = resource.stock - peak(rows, start, end)
+    if quantity > free:
+        who = ", ".join(sorted({r.booking_code or _("maintenance") for r in rows}))
+        raise Conflict(_("Only %(free)d of %(stock)d %(name)s are free then (asked for %(asked)d); in use by "
+                         "%(who)s.", free=max(free, 0), stock=resource.stock, name=resource.name, asked=quantity,
+                         who=who),
+                       field="quantity")
+
+
+def conflict_error(session, resource: Resource, row: Taken) -> Conflict:
+    when = span_text(session, row.starts_at, row.ends_at)
+    if row.booking_code:
+        message = _("%(name)s is already taken %(when)s by booking %(code)s (set-up and tear-down included).",
+                    name=resource.name, when=when, code=row.booking_code)
+    else:
+        message = _("%(name)s is under maintenance %(when)s.", name=resource.name, when=when)
+    return Conflict(message, field="starts_at")
+
+
+def _write(session, resource: Resource, start: datetime, end: datetime, quantity: int, **owner) -> None:
+    """Insert the occupancy rows; an overlap the database refuses (a race lost) names the winner."""
+    parts = part_ids(session, [resource.id])[resource.id]
+    exclusive = resource.exclusive or len(parts) > 1
+    try:
+        with session.begin_nested():
+            session.add_all([Occupancy(part_id=p, starts_at=start, ends_at=end, quantity=quantity,
+                                       exclusive=exclusive, **owner) for p in parts])
+            session.flush()
+    except IntegrityError as exc:
+        if not _is_overlap(exc):
+            raise
+        rows = taken(session, parts, start, end, owner.get("booking_id"))
+        if not rows:  # pragma: no cover - the winner is not committed yet: say so plainly
+            raise Conflict(_("%(name)s was taken by someone else just now.", name=resource.name),
+                           field="starts_at") from None
+        raise conflict_error(session, resource, rows[0]) from None
+
+
+def _is_overlap(exc: IntegrityError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == "23P01" or OVERLAP in str(exc.orig)
+
+
+def occupy_booking(session, booking: Booking) -> None:
+    """Take what ``booking`` needs (checked first, so the message names the culprit)."""
+    resource = booking.resource
+    check_fits(session, resource, booking.starts_at, booking.ends_at, booking.quantity, booking.id)
+    release_booking(session, booking)
+    start, end = buffered(resource, booking.starts_at, booking.ends_at)
+    _write(session, resource, start, end, booking.quantity, booking_id=booking.id)
+
+
+def release_booking(session, booking: Booking) -> None:
+    session.execute(delete(Occupancy).where(Occupancy.booking_id == booking.id)
+                    .execution_options(synchronize_session=False))
+
+
+def occupy_maintenance(session, window: Maintenance) -> None:
+    """Take the resource out of service; refused while a booking holds the window."""
+    resource = window.resource
+    quantity = window.quantity or resource.stock
+    # Maintenance is the resource's own downtime: no set-up or tear-down buffer around it.
+    check_fits(session, resource, window.starts_at, window.ends_at, quantity, buffers=False)
+    release_maintenance(session, window)
+    _write(session, resource, window.starts_at, window.ends_at, quantity, maintenance_id=window.id)
+
+
+def release_maintenance(session, window: Maintenance) -> None:
+    session.execute(delete(Occupancy).where(Occupancy.maintenance_id == window.id)
+                    .execution_options(synchronize_session=False))
