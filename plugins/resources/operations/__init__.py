@@ -1,0 +1,1 @@
+"""The resources plugin's work, callable without a request: availability, booking, allocation."""
