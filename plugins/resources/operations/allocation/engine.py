@@ -25,6 +25,8 @@ from plugins.resources.operations.allocation.structure import Structure
 DEFAULT_TIME_LIMIT = 10.0
 #: CP-SAT search workers; the machines we target have two cores
 DEFAULT_WORKERS = 2
+#: the least time a component gets while that much is left, in seconds
+MIN_SECONDS = 0.5
 
 
 def greedy(problem: Problem) -> Proposal:
@@ -43,41 +45,53 @@ def allocate(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT, workers: 
     for any component where it brings back nothing better, greedy's stands.
     """
     started = time.perf_counter()
-    deadline = started + time_limit
     adequacy = Adequacy(problem)
     baseline = greedy_assignment(adequacy)
     structure = Structure(adequacy)
+    chosen, figures = _solve_all(structure, baseline, started + time_limit, workers)
+    occupancy = Occupancy(adequacy)
+    for r, u in _deal(structure, chosen).items():
+        occupancy.take(r, u)
+    first_fit(adequacy, occupancy, order(problem))  # after a time-out, fill what is still free
+    proposal = build(adequacy, occupancy.given, wall_time=0.0, baseline=Figures.of(adequacy, baseline),
+                     components=len(structure.components), **figures)
+    return replace(proposal, wall_time=time.perf_counter() - started)
+
+
+def _solve_all(structure: Structure, baseline: dict[int, int], deadline: float, workers: int):
+    """({request: choice}, {status, weight_bound, bound}) over all components, smallest first.
+
+    Each component gets the time left in proportion to its size, and at
+    least ``MIN_SECONDS`` while that much is left: small ones usually finish
+    in milliseconds and hand their time on, but a machine busy with other
+    work should not starve one into a time-out.
+    """
     hint = {r: structure.choice_for(r, u) for r, u in baseline.items()}
     chosen: dict[int, int] = {}
     weight_bound = bound = 0
     proven, fell_back = True, False
     components = sorted(structure.components, key=lambda c: len(c.choices))
-    left = sum(len(c.choices) for c in components)
+    left = sum(len(c.choices) for c in components if c.limits)
     for component in components:
-        now = time.perf_counter()
-        share = max(0.0, deadline - now) * len(component.choices) / left
-        left -= len(component.choices)
         own_hint = {r: hint[r] for r in component.requests if r in hint}
+        now = time.perf_counter()
+        remaining = max(0.0, deadline - now)
+        share = min(remaining, max(remaining * len(component.choices) / max(left, 1), MIN_SECONDS))
+        if component.limits:
+            left -= len(component.choices)
         outcome = solve_component(structure, component, own_hint, now + share, workers) \
             if share > 0 or not component.limits else None
         if outcome is None or not outcome.solved or _rank(structure, outcome.chosen) < _rank(structure, own_hint):
             chosen.update(own_hint)
             fell_back, proven = True, False
-            weight_bound += sum(problem.requests[r].weight for r in component.requests)  # trivial bounds:
-            continue  # all its weight, and 0 for the objective
+            weight_bound += sum(structure.problem.requests[r].weight for r in component.requests)  # trivial
+            continue  # bounds: all its weight, and 0 for the objective
         chosen.update(outcome.chosen)
         weight_bound += outcome.weight_bound
         bound += outcome.bound
         proven = proven and outcome.proven
-    given = _deal(structure, chosen)
-    occupancy = Occupancy(adequacy)
-    for r, u in given.items():
-        occupancy.take(r, u)
-    first_fit(adequacy, occupancy, order(problem))  # after a time-out, fill what is still free
     status = TIMEOUT if fell_back else OPTIMAL if proven else FEASIBLE
-    proposal = build(adequacy, occupancy.given, status=status, wall_time=0.0, weight_bound=weight_bound,
-                     bound=bound, baseline=Figures.of(adequacy, baseline), components=len(components))
-    return replace(proposal, wall_time=time.perf_counter() - started)
+    return chosen, {"status": status, "weight_bound": weight_bound, "bound": bound}
 
 
 def propose_for_needs(units, needs, *, epoch=None, idle_seat_cost: int = 1,
