@@ -1,0 +1,1 @@
+"""Operations of the resources plugin: the work itself, callable without a request."""
