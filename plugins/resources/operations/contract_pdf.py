@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -166,7 +166,7 @@ class ContractData:
     quantity: Decimal = Decimal(1)
     quantity_unit: str = ""
     #: Paragraphs of terms; empty means ``DEFAULT_TERMS`` in the current language.
-    terms: tuple[str, ...] = field(default=())
+    terms: tuple[str, ...] = ()
 
     def __post_init__(self):
         checks = [
