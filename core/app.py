@@ -22,6 +22,7 @@ from core.web.auth import init_login
 from core.web.errors import BoundedIntConverter, init_errors
 from core.web.gating import EndpointOwners, init_gating
 from core.web.i18n import init_babel
+from core.web.sessions import RememberingSessionInterface
 
 
 def create_app(settings: Settings | None = None, kernel: Kernel | None = None, **overrides) -> Flask:
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(settings.extra)
+    app.session_interface = RememberingSessionInterface()
     app.extensions["huiwu"] = kernel
     # before any route is added: ids no database column holds answer 404
     app.url_map.converters["int"] = BoundedIntConverter
