@@ -7,7 +7,6 @@ are on without talking to each other.
 from __future__ import annotations
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core.admin.setup import init_admin
@@ -19,6 +18,7 @@ from core.portal.setup import init_portal
 from core.services.setup import init_services
 from core.web import views as web_views
 from core.web.auth import init_login
+from core.web.csrf import RememberingCSRF
 from core.web.errors import BoundedIntConverter, init_errors
 from core.web.gating import EndpointOwners, init_gating
 from core.web.i18n import init_babel
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
 
     _add_plugin_templates(app, kernel)
     init_babel(app, kernel)
-    csrf = CSRFProtect(app)
+    csrf = RememberingCSRF(app)
     app.extensions["huiwu.csrf"] = csrf
     init_login(app, kernel)
     init_gating(app, kernel, owners)
