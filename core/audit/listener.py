@@ -59,8 +59,19 @@ def _masked_columns(mapper) -> frozenset[str]:
     return masked
 
 
-def _keys(mapper) -> list[str]:
-    return [a.key for a in mapper.column_attrs if a.key not in SKIPPED and a.key != "id"]
+#: Audited column keys per mapper (all but the stamps and the id), worked out once per class.
+_KEYS: dict = {}
+
+
+def _keys(mapper) -> tuple[str, ...]:
+    keys = _KEYS.get(mapper)
+    if keys is None:
+        keys = _KEYS[mapper] = tuple(a.key for a in mapper.column_attrs if a.key not in SKIPPED and a.key != "id")
+    return keys
+
+
+#: One statement object for every audit insert: its SQL cache key is worked out once.
+_INSERT_LOG = insert(AuditLog)
 
 
 def _pair(key, before, after, masked) -> list:
@@ -84,7 +95,8 @@ def _changes(obj, action: str, known_before: dict) -> dict:
             if before == after:
                 continue
         elif action == "insert":
-            before, after = None, state.attrs[key].value
+            # the value just written; only a column the database filled in is read back
+            before, after = None, state.dict[key] if key in state.dict else state.attrs[key].value
             if after is None:
                 continue
         else:
@@ -157,7 +169,7 @@ def install(session_class) -> None:
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))
         if rows:
-            session.connection().execute(insert(AuditLog), rows)
+            session.connection().execute(_INSERT_LOG, rows)
 
     @event.listens_for(session_class, "do_orm_execute")
     def _record_bulk(state):
@@ -194,7 +206,7 @@ def _bulk(state, model):
         log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
                             model.__table__.name, rid, changes))
     if log:
-        session.connection().execute(insert(AuditLog), log)
+        session.connection().execute(_INSERT_LOG, log)
     return result
 
 
