@@ -25,12 +25,40 @@ from core.web.i18n import init_babel
 from core.web.sessions import RememberingSessionInterface
 
 
+class Application(Flask):
+    """Flask, asking once per function whether it is a coroutine function.
+
+    Flask and flask-smorest call ``ensure_sync`` for every before-request
+    function and every view wrapper on every request; the answer never
+    changes, and ``inspect`` takes a few microseconds to give it each time.
+    """
+
+    #: Functions remembered; past this many the memory starts afresh.
+    SYNC_LIMIT = 10_000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: ask every time
+            return super().ensure_sync(func)
+        if len(self._sync) >= self.SYNC_LIMIT:
+            self._sync.clear()
+        wrapped = self._sync[func] = super().ensure_sync(func)
+        return wrapped
+
+
 def create_app(settings: Settings | None = None, kernel: Kernel | None = None, **overrides) -> Flask:
     if kernel is None:
         settings = settings or Settings.from_env(**overrides)
         kernel = Kernel(settings)
     settings = kernel.settings
-    app = Flask("core", instance_path=str(settings.instance_path))
+    app = Application("core", instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

@@ -11,7 +11,7 @@ session is accepted without a new HMAC; anything else takes Flask-WTF's
 full check. Tokens that expire (``WTF_CSRF_TIME_LIMIT`` set) are never
 remembered.
 
-``protect`` follows Flask-WTF 1.3's own, step by step.
+``protect`` follows Flask-WTF 1.3's own, step by step (the method is looked at first).
 """
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ class RememberingCSRF(CSRFProtect):
         super().__init__(app)
 
     def protect(self, apply_exemptions=False):
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
-            return
+        # The method first: a GET needs no look at the exemptions.
         if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
             return
         try:
             self._validate(self._get_csrf_token())
