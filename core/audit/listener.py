@@ -18,6 +18,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm.base import NO_VALUE
 
 from core.audit.models import AuditLog
+from core.db.driver import DriverStatement
 from core.db.mixins import AuditedMixin
 from core.db.types import EncryptedString, utcnow
 from core.security.principal import current
@@ -70,8 +71,9 @@ def _keys(mapper) -> tuple[str, ...]:
     return keys
 
 
-#: One statement object for every audit insert: its SQL cache key is worked out once.
-_INSERT_LOG = insert(AuditLog)
+#: The audit insert, run on the driver's cursor (one or more per write: see ``DriverStatement``).
+_INSERT_LOG = DriverStatement(insert(AuditLog), column_keys=[
+    "at", "user_id", "user_login", "action", "table_name", "record_id", "changes"])
 
 
 def _pair(key, before, after, masked) -> list:
@@ -169,7 +171,7 @@ def install(session_class) -> None:
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))
         if rows:
-            session.connection().execute(_INSERT_LOG, rows)
+            _INSERT_LOG.execute_many(session.connection(), rows)
 
     @event.listens_for(session_class, "do_orm_execute")
     def _record_bulk(state):
@@ -206,7 +208,7 @@ def _bulk(state, model):
         log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
                             model.__table__.name, rid, changes))
     if log:
-        session.connection().execute(_INSERT_LOG, log)
+        _INSERT_LOG.execute_many(session.connection(), log)
     return result
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import bindparam, event, literal, null, select, union_all, update
 from sqlalchemy.orm import selectinload
 
-from core.db.driver import DriverQuery
+from core.db.driver import DriverStatement
 from core.db.types import utcnow
 from core.registry.models import ModuleState
 from core.security.models import ApiToken, Role, RolePermission, User, user_department, user_role
@@ -171,10 +171,10 @@ def _fifth(parts) -> list:
 #: ("m", 0, 0, NULL, name) per enabled module.
 _MODULES = (select(literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name)
             .where(ModuleState.__table__.c.enabled.is_(True)))
-# Run on the driver's cursor (``DriverQuery``): one of them starts every request.
-_STAMP = DriverQuery(union_all(*_stamp_parts(bindparam("uid"))))
+# Run on the driver's cursor (``DriverStatement``): one of them starts every request.
+_STAMP = DriverStatement(union_all(*_stamp_parts(bindparam("uid"))))
 #: The stamp, plus the enabled modules, with the stamp's rows' fifth column NULL.
-_STAMP_AND_MODULES = DriverQuery(union_all(*_fifth(_stamp_parts(bindparam("uid"))), _MODULES))
+_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(bindparam("uid"))), _MODULES))
 
 _LIVE_TOKEN = (ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
 #: ("t", token id, user id, expires at, scopes) for the unrevoked token of that hash.
@@ -182,8 +182,8 @@ _TOKEN = select(literal("t"), ApiToken.id, ApiToken.user_id, ApiToken.expires_at
                 ).where(*_LIVE_TOKEN)
 _TOKEN_USER = select(ApiToken.user_id).where(*_LIVE_TOKEN).scalar_subquery()
 #: The token and its user's stamp (with the enabled modules or not).
-_TOKEN_STAMP = DriverQuery(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN))
-_TOKEN_STAMP_AND_MODULES = DriverQuery(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN, _MODULES))
+_TOKEN_STAMP = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN))
+_TOKEN_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN, _MODULES))
 
 _caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
