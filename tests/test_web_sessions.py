@@ -74,3 +74,12 @@ def test_changing_a_session_does_not_change_what_its_cookie_remembers(cookie_app
     other = cookie_app.test_client()
     other.set_cookie("session", cookie)
     assert other.get("/_test/session-append").get_json()["seen"] == ["a", "x"]
+
+
+def test_an_unchanged_session_sets_no_cookie_and_a_changed_one_does(cookie_app):
+    client = cookie_app.test_client()
+    client.set_cookie("session", signed(cookie_app, {"seen": ["a"]}))
+    read_only = client.get("/_test/session/seen")
+    assert "Set-Cookie" not in read_only.headers and read_only.headers["Vary"] == "Cookie"
+    changed = client.get("/_test/session-append")
+    assert changed.headers["Set-Cookie"].startswith("session=")

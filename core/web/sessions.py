@@ -7,6 +7,7 @@ remembers, for a bounded number of cookie values, what a value was verified
 to hold and when it was signed. A value seen again is only checked for age;
 any other value, a tampered one included, goes through Flask's full check.
 The cookie's format, key and lifetime, and what is accepted, stay Flask's.
+An unchanged session is let go before the cookie's settings are worked out.
 """
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
             self._verified.clear()
         self._verified[value] = (_copy(data), int(signed_at.timestamp()), keys)
         return self.session_class(data)
+
+
+    def save_session(self, app, session, response):
+        """Flask's, with the unchanged session (most requests) let go before the cookie's
+        settings are worked out."""
+        if not session.modified and not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 def _keys(app) -> tuple:
