@@ -9,13 +9,13 @@ the response schema; ``POST`` writes one note (stamps, version, audit row).
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from huiwu_example.models import Note
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core import Manifest, hookimpl
 from core.api.base import db, require
+from core.api.blueprint import Blueprint
 
 manifest = Manifest(
     name="bench",

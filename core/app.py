@@ -7,7 +7,6 @@ are on without talking to each other.
 from __future__ import annotations
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core.admin.setup import init_admin
@@ -19,9 +18,39 @@ from core.portal.setup import init_portal
 from core.services.setup import init_services
 from core.web import views as web_views
 from core.web.auth import init_login
+from core.web.csrf import RememberingCSRF
 from core.web.errors import BoundedIntConverter, init_errors
 from core.web.gating import EndpointOwners, init_gating
 from core.web.i18n import init_babel
+from core.web.sessions import RememberingSessionInterface
+
+
+class Application(Flask):
+    """Flask, asking once per function whether it is a coroutine function.
+
+    Flask and flask-smorest call ``ensure_sync`` for every before-request
+    function and every view wrapper on every request; the answer never
+    changes, and ``inspect`` takes a few microseconds to give it each time.
+    """
+
+    #: Functions remembered; past this many the memory starts afresh.
+    SYNC_LIMIT = 10_000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: ask every time
+            return super().ensure_sync(func)
+        if len(self._sync) >= self.SYNC_LIMIT:
+            self._sync.clear()
+        wrapped = self._sync[func] = super().ensure_sync(func)
+        return wrapped
 
 
 def create_app(settings: Settings | None = None, kernel: Kernel | None = None, **overrides) -> Flask:
@@ -29,7 +58,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
         settings = settings or Settings.from_env(**overrides)
         kernel = Kernel(settings)
     settings = kernel.settings
-    app = Flask("core", instance_path=str(settings.instance_path))
+    app = Application("core", instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,
@@ -39,6 +68,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(settings.extra)
+    app.session_interface = RememberingSessionInterface()
     app.extensions["huiwu"] = kernel
     # before any route is added: ids no database column holds answer 404
     app.url_map.converters["int"] = BoundedIntConverter
@@ -47,7 +77,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
 
     _add_plugin_templates(app, kernel)
     init_babel(app, kernel)
-    csrf = CSRFProtect(app)
+    csrf = RememberingCSRF(app)
     app.extensions["huiwu.csrf"] = csrf
     init_login(app, kernel)
     init_gating(app, kernel, owners)

@@ -3,8 +3,9 @@ takes effect on the next request."""
 import pytest
 from sqlalchemy import delete, select
 
+from core.security import tokens
 from core.security.models import Department, Role, RolePermission, User
-from core.security.principal import load_principal
+from core.security.principal import load_principal, load_token_principal
 
 
 @pytest.fixture
@@ -20,6 +21,21 @@ def principal_of(kernel, user_id):
 
 def test_an_unchanged_user_is_served_from_the_cache(kernel, reader):
     assert principal_of(kernel, reader.id) is principal_of(kernel, reader.id)
+
+
+def test_a_token_reads_the_same_cached_principal_in_the_same_round_trip(kernel, reader):
+    with kernel.system_session() as s:
+        token, raw = tokens.issue(s, reader.id, "ci")
+        s.commit()
+        token_id = token.id
+    cached = principal_of(kernel, reader.id)
+    with kernel.system_session() as s:
+        row, principal = load_token_principal(s, tokens.hash_of(raw))
+        assert row[:2] == (token_id, reader.id) and principal is cached
+        assert load_token_principal(s, tokens.hash_of(raw + "x")) == (None, None)
+        tokens.revoke(s, s.get(type(token), token_id))
+        s.commit()
+        assert load_token_principal(s, tokens.hash_of(raw)) == (None, None)
 
 
 def test_a_permission_granted_to_the_role_works_on_the_next_request(kernel, app, client_as, reader):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from core.api.base import page_of, require
+from core.api.blueprint import Blueprint
 from core.api.schemas import Schema
 from core.audit.models import AuditLog
 

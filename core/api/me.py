@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields
 
 from core.api.base import require_login
+from core.api.blueprint import Blueprint
 from core.api.schemas import Schema
 
 blp = Blueprint("api_core_me", __name__, url_prefix="core", description="The caller")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
 
 from core.api.base import db, require
+from core.api.blueprint import Blueprint
 from core.api.schemas import Schema
 from core.registry.models import ModuleState
 from core.web.i18n import chosen_locale

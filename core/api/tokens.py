@@ -11,11 +11,11 @@ from datetime import timedelta
 from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from core.api.base import abort_not_found, db, require_login
+from core.api.blueprint import Blueprint
 from core.api.schemas import RecordSchema
 from core.db.types import utcnow
 from core.errors import Forbidden, ValidationFailed

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
 from core.api.base import abort_not_found, check_version, db, page_of, require
+from core.api.blueprint import Blueprint
 from core.api.schemas import RecordSchema, Schema, version_field
 from core.errors import Forbidden, ValidationFailed
 from core.security.models import Role, User

@@ -18,6 +18,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm.base import NO_VALUE
 
 from core.audit.models import AuditLog
+from core.db.driver import DriverStatement
 from core.db.mixins import AuditedMixin
 from core.db.types import EncryptedString, utcnow
 from core.security.principal import current
@@ -59,8 +60,20 @@ def _masked_columns(mapper) -> frozenset[str]:
     return masked
 
 
-def _keys(mapper) -> list[str]:
-    return [a.key for a in mapper.column_attrs if a.key not in SKIPPED and a.key != "id"]
+#: Audited column keys per mapper (all but the stamps and the id), worked out once per class.
+_KEYS: dict = {}
+
+
+def _keys(mapper) -> tuple[str, ...]:
+    keys = _KEYS.get(mapper)
+    if keys is None:
+        keys = _KEYS[mapper] = tuple(a.key for a in mapper.column_attrs if a.key not in SKIPPED and a.key != "id")
+    return keys
+
+
+#: The audit insert, run on the driver's cursor (one or more per write: see ``DriverStatement``).
+_INSERT_LOG = DriverStatement(insert(AuditLog), column_keys=[
+    "at", "user_id", "user_login", "action", "table_name", "record_id", "changes"])
 
 
 def _pair(key, before, after, masked) -> list:
@@ -84,7 +97,8 @@ def _changes(obj, action: str, known_before: dict) -> dict:
             if before == after:
                 continue
         elif action == "insert":
-            before, after = None, state.attrs[key].value
+            # the value just written; only a column the database filled in is read back
+            before, after = None, state.dict[key] if key in state.dict else state.attrs[key].value
             if after is None:
                 continue
         else:
@@ -157,7 +171,7 @@ def install(session_class) -> None:
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))
         if rows:
-            session.connection().execute(insert(AuditLog), rows)
+            _INSERT_LOG.execute_many(session.connection(), rows)
 
     @event.listens_for(session_class, "do_orm_execute")
     def _record_bulk(state):
@@ -194,7 +208,7 @@ def _bulk(state, model):
         log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
                             model.__table__.name, rid, changes))
     if log:
-        session.connection().execute(insert(AuditLog), log)
+        _INSERT_LOG.execute_many(session.connection(), log)
     return result
 
 

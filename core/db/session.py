@@ -105,9 +105,17 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver: this runs at the start of every request, and
+        # ``exec_driver_sql`` would wrap a statement that returns nothing in a
+        # whole execution context and result. Errors still arrive as SQLAlchemy's.
+        try:
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        except dbapi_error as exc:
+            raise DBAPIError.instance("BEGIN IMMEDIATE", (), exc, dbapi_error, dialect=engine.dialect) from exc
 
 
 def check_reachable(engine: Engine) -> None:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import bindparam, event, literal, null, select, union_all, update
 from sqlalchemy.orm import selectinload
 
+from core.db.driver import DriverStatement
 from core.db.types import utcnow
 from core.registry.models import ModuleState
-from core.security.models import Role, RolePermission, User, user_department, user_role
+from core.security.models import ApiToken, Role, RolePermission, User, user_department, user_role
 
 PRINCIPAL_KEY = "principal"
 #: Principals kept per process and kernel; past this many users the cache starts afresh.
@@ -73,18 +74,43 @@ def load_principal(session, user_id: int) -> Principal | None:
     A cached principal is shared by every request of that user: treat it
     (``extra`` included) as read-only.
     """
-    cache = _cache_of(session)
     # The stamp is read before the principal: a change committed in between
     # makes the next request reload, never keeps a stale principal.
+    rows = _stamp_rows(session, _STAMP, _STAMP_AND_MODULES, {"uid": user_id})
+    return _principal_from(session, user_id, rows)
+
+
+def load_token_principal(session, token_hash: str) -> tuple[tuple | None, Principal | None]:
+    """``(token, principal)`` for the unrevoked API token whose hash is ``token_hash``, read
+    together with the stamp in one round trip (every API call with a token asks this).
+
+    ``token`` is ``(id, user_id, expires_at, scopes)``, or None when no unrevoked token has this
+    hash; the caller checks expiry. ``principal`` is as ``load_principal`` gives it.
+    """
+    rows = _stamp_rows(session, _TOKEN_STAMP, _TOKEN_STAMP_AND_MODULES, {"hash": token_hash})
+    token = next((r[1:] for r in rows if r[0] == "t"), None)
+    if token is None:
+        return None, None
+    return token, _principal_from(session, token[1], [r for r in rows if r[0] != "t"])
+
+
+def _stamp_rows(session, stamp, stamp_and_modules, params) -> list[tuple]:
+    """The stamp's rows; the enabled modules too, handed to the registry, when this transaction
+    has not read them yet (the request reads them next: one round trip instead of two)."""
     conn = session.connection()
     registry = getattr(session.info.get("kernel"), "registry", None)
     if registry is not None and not registry.knows_enabled(session):
-        # The request reads the enabled modules next: fetch them in the same round trip.
-        rows = conn.execute(_STAMP_AND_MODULES, {"uid": user_id}).all()
+        rows = stamp_and_modules.rows(conn, params)
         registry.remember_enabled(session, [r[4] for r in rows if r[0] == "m"])
-        stamp = frozenset(tuple(r)[:4] for r in rows if r[0] != "m")
     else:
-        stamp = frozenset(tuple(r) for r in conn.execute(_STAMP, {"uid": user_id}))
+        rows = stamp.rows(conn, params)
+    # stamp rows as four values whichever query read them, so that stamps compare equal
+    return [r if r[0] == "t" else r[:4] for r in rows if r[0] != "m"]
+
+
+def _principal_from(session, user_id: int, rows) -> Principal | None:
+    cache = _cache_of(session)
+    stamp = frozenset(rows)
     if not stamp:
         cache.pop(user_id, None)
         return None
@@ -125,23 +151,39 @@ def principal_for(user) -> Principal:
     )
 
 
-#: What a principal is made of, in one round trip: ("u", user id, version, updated at),
-#: ("r", role id, version, updated at) per role, ("d", department id, 0, NULL) per department.
-#: Timestamps tell apart rows re-created under a reused id.
-_STAMP = union_all(
-    select(literal("u"), User.id, User.version, User.updated_at).where(User.id == bindparam("uid")),
-    select(literal("r"), Role.id, Role.version, Role.updated_at)
-    .join(user_role, user_role.c.role_id == Role.id).where(user_role.c.user_id == bindparam("uid")),
-    select(literal("d"), user_department.c.department_id, literal(0), null())
-    .where(user_department.c.user_id == bindparam("uid")),
-)
+def _stamp_parts(uid) -> list:
+    """What a principal is made of, in one round trip: ("u", user id, version, updated at),
+    ("r", role id, version, updated at) per role, ("d", department id, 0, NULL) per department.
+    Timestamps tell apart rows re-created under a reused id."""
+    return [
+        select(literal("u"), User.id, User.version, User.updated_at).where(User.id == uid),
+        select(literal("r"), Role.id, Role.version, Role.updated_at)
+        .join(user_role, user_role.c.role_id == Role.id).where(user_role.c.user_id == uid),
+        select(literal("d"), user_department.c.department_id, literal(0), null())
+        .where(user_department.c.user_id == uid),
+    ]
 
-#: The stamp, plus ("m", 0, 0, NULL, name) per enabled module, with the stamp's rows' fifth column NULL.
-_STAMP_AND_MODULES = union_all(
-    *(part.add_columns(null().label("module")) for part in _STAMP.selects),
-    select(literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name)
-    .where(ModuleState.__table__.c.enabled.is_(True)),
-)
+
+def _fifth(parts) -> list:
+    return [part.add_columns(null().label("extra")) for part in parts]
+
+
+#: ("m", 0, 0, NULL, name) per enabled module.
+_MODULES = (select(literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name)
+            .where(ModuleState.__table__.c.enabled.is_(True)))
+# Run on the driver's cursor (``DriverStatement``): one of them starts every request.
+_STAMP = DriverStatement(union_all(*_stamp_parts(bindparam("uid"))))
+#: The stamp, plus the enabled modules, with the stamp's rows' fifth column NULL.
+_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(bindparam("uid"))), _MODULES))
+
+_LIVE_TOKEN = (ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
+#: ("t", token id, user id, expires at, scopes) for the unrevoked token of that hash.
+_TOKEN = select(literal("t"), ApiToken.id, ApiToken.user_id, ApiToken.expires_at, ApiToken.scopes
+                ).where(*_LIVE_TOKEN)
+_TOKEN_USER = select(ApiToken.user_id).where(*_LIVE_TOKEN).scalar_subquery()
+#: The token and its user's stamp (with the enabled modules or not).
+_TOKEN_STAMP = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN))
+_TOKEN_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN, _MODULES))
 
 _caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 

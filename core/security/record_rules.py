@@ -4,6 +4,8 @@ The rule is attached to the session, not to a view: every ORM SELECT,
 UPDATE and DELETE the session runs gets the rules' criteria added through
 ``with_loader_criteria``, so a list, a count, a get-by-id typed by hand, an
 export, a relation drop-down and a bulk update all see the same rows.
+A statement gets the rules of the classes it can reach (``reach``): the
+others would change nothing and cost a cache key each.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy.orm import with_loader_criteria
 
 from core.security import principal as principal_module
 from core.security.principal import current
+from core.security.reach import RuleReach
 
 #: Execution option that lets kernel code read past the rules (loading the principal itself).
 SYSTEM_OPTION = "huiwu_system"
@@ -68,15 +71,46 @@ def install(session_class, kernel) -> None:
         if cache is None or cache[0] is not principal:
             cache = (principal, options_for(kernel, session, principal))
             session.info["huiwu.rule_criteria"] = cache
-        if cache[1]:
-            state.statement = state.statement.options(*cache[1])
+        if not cache[1].by_model:
+            return
+        options = cache[1].for_models(reach_of(kernel).models(state.statement))
+        if options:
+            state.statement = state.statement.options(*options)
 
 
-#: Option tuples kept per process and kernel; past this many keys the cache starts afresh.
+#: Option sets kept per process and kernel; past this many keys the cache starts afresh.
 OPTIONS_CACHE_LIMIT = 5000
 
 
-def options_for(kernel, session, principal) -> tuple:
+class RuleOptions:
+    """One principal's ``with_loader_criteria`` options, one per ruled model, and the
+    tuples of them that statements asked for (a tuple per set of models reached)."""
+
+    def __init__(self, by_model: dict):
+        self.by_model = by_model
+        self._every = tuple(by_model.values())
+        self._subsets: dict[frozenset, tuple] = {}
+
+    def for_models(self, models: frozenset | None) -> tuple:
+        """The options for ``models`` (None: every model), in the rules' order."""
+        if models is None:
+            return self._every
+        options = self._subsets.get(models)
+        if options is None:
+            options = self._subsets[models] = tuple(
+                option for model, option in self.by_model.items() if model in models)
+        return options
+
+
+def reach_of(kernel) -> RuleReach:
+    """The kernel's memory of which rule models each statement shape reaches."""
+    reach = kernel.__dict__.get("_rule_reach")
+    if reach is None or not reach.current_for(kernel.record_rules):
+        reach = kernel.__dict__["_rule_reach"] = RuleReach(kernel.record_rules)
+    return reach
+
+
+def options_for(kernel, session, principal) -> RuleOptions:
     """The ``with_loader_criteria`` options for ``principal``, shared across requests.
 
     A rule's domain depends on the principal only, so its criterion is built
@@ -93,8 +127,8 @@ def options_for(kernel, session, principal) -> tuple:
     options = cache.get(key)
     if options is None:
         crit = criteria_for(rules, principal, lambda p: p is None or p in enabled)
-        options = tuple(with_loader_criteria(model, criterion, propagate_to_loaders=True)
-                        for model, criterion in crit.items())
+        options = RuleOptions({model: with_loader_criteria(model, criterion, propagate_to_loaders=True)
+                               for model, criterion in crit.items()})
         if len(cache) >= OPTIONS_CACHE_LIMIT:
             cache.clear()
         cache[key] = options

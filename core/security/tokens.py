@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from core.db.types import utcnow
 from core.security.models import ApiToken
@@ -13,15 +13,20 @@ from core.security.models import ApiToken
 TOKEN_PREFIX = "hw_"
 
 
-def _hash(raw: str) -> str:
+def hash_of(raw: str) -> str:
+    """What is stored of a token: its SHA-256, hex."""
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def expired(expires_at: datetime | None) -> bool:
+    return expires_at is not None and expires_at <= utcnow()
 
 
 def issue(session, user_id: int, name: str, scopes: str = "",
           expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user_id, name=name, prefix=raw[:10], token_hash=_hash(raw),
+    token = ApiToken(user_id=user_id, name=name, prefix=raw[:10], token_hash=hash_of(raw),
                      scopes=" ".join(scopes.split()), expires_at=expires_at)
     session.add(token)
     session.flush()
@@ -31,30 +36,11 @@ def issue(session, user_id: int, name: str, scopes: str = "",
 def resolve(session, raw: str) -> ApiToken | None:
     """The live token for ``raw``, or None when unknown, revoked or expired."""
     token = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == _hash(raw)).execution_options(huiwu_system=True)
+        select(ApiToken).where(ApiToken.token_hash == hash_of(raw)).execution_options(huiwu_system=True)
     ).scalar_one_or_none()
-    if token is None or token.revoked_at is not None:
-        return None
-    if token.expires_at is not None and token.expires_at <= utcnow():
+    if token is None or token.revoked_at is not None or expired(token.expires_at):
         return None
     return token
-
-
-_LIVE = (
-    select(ApiToken.id, ApiToken.user_id, ApiToken.scopes, ApiToken.revoked_at, ApiToken.expires_at)
-    .where(ApiToken.token_hash == bindparam("hash"))
-)
-
-
-def resolve_row(session, raw: str):
-    """As ``resolve``, without loading the token as an object: the row
-    ``(id, user_id, scopes, revoked_at, expires_at)``, or None. Used on every API request."""
-    row = session.connection().execute(_LIVE, {"hash": _hash(raw)}).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    if row.expires_at is not None and row.expires_at <= utcnow():
-        return None
-    return row
 
 
 def revoke(session, token: ApiToken) -> None:

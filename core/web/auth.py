@@ -16,7 +16,7 @@ from flask import g, request
 from flask_login import LoginManager, UserMixin, current_user
 
 from core.security import tokens
-from core.security.principal import ANONYMOUS, Principal, act_as, load_principal
+from core.security.principal import ANONYMOUS, Principal, act_as, load_principal, load_token_principal
 
 log = logging.getLogger("huiwu.security")
 
@@ -66,13 +66,12 @@ def bearer_token() -> str | None:
 
 
 def _from_token(session, raw: str) -> Principal | None:
-    token = tokens.resolve_row(session, raw) if raw else None
-    principal = load_principal(session, token.user_id) if token is not None else None
-    if principal is None:
+    token, principal = load_token_principal(session, tokens.hash_of(raw)) if raw else (None, None)
+    if token is None or principal is None or tokens.expired(token[2]):
         g.bad_token = True
         return None
-    g.token_id = token.id
-    scopes = tuple(token.scopes.split()) or None
+    g.token_id = token[0]
+    scopes = tuple((token[3] or "").split()) or None
     return principal.with_scopes(scopes)
 
 

@@ -13,15 +13,25 @@ class EndpointOwners:
     def __init__(self):
         self._exact: dict[str, str] = {}
         self._prefix: dict[str, str] = {}
+        #: endpoint -> owner, as worked out (endpoints are a fixed set once routes are registered)
+        self._known: dict[str, str | None] = {}
 
     def claim_prefix(self, prefix: str, plugin: str | None) -> None:
         """Endpoints ``<prefix>.*`` belong to ``plugin`` (a blueprint or admin view endpoint)."""
         if plugin:
             self._prefix[prefix] = plugin
+            self._known.clear()
 
     def owner(self, endpoint: str | None) -> str | None:
         if not endpoint:
             return None
+        try:
+            return self._known[endpoint]
+        except KeyError:
+            owner = self._known[endpoint] = self._owner(endpoint)
+            return owner
+
+    def _owner(self, endpoint: str) -> str | None:
         head = endpoint.split(".", 1)[0]
         if head in self._prefix:
             return self._prefix[head]

@@ -5,11 +5,11 @@ for the list, the count, a get-by-id and an edit alike; ``version`` guards
 an edit against overwriting someone else's.
 """
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from core.api.base import abort_not_found, check_version, db, page_of, require
+from core.api.blueprint import Blueprint
 from core.api.schemas import RecordSchema, for_update
 from huiwu_example.handlers import emit_note_created
 from huiwu_example.models import Note

@@ -17,7 +17,7 @@ Routes (permissions in brackets)::
     POST             /import                        [crm.customer.import] multipart ``file``
     GET              /export                        [crm.customer.export] ?format=xlsx|csv
 """
-from flask_smorest import Blueprint
+from core.api.blueprint import Blueprint
 
 blp = Blueprint("crm", __name__, url_prefix="crm", description="Customers, contacts, records, segments")
 

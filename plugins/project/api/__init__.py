@@ -14,7 +14,7 @@ Routes (permissions in brackets)::
     POST              /changes/<id>/submit             [project.change.create]
     POST              /changes/<id>/approve | reject   [project.change.approve], never one's own
 """
-from flask_smorest import Blueprint
+from core.api.blueprint import Blueprint
 
 blp = Blueprint("project", __name__, url_prefix="project", description="Meeting projects, tasks, changes")
 

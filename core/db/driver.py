@@ -1,0 +1,88 @@
+"""Core statements run straight on the driver's cursor: for the few that every request runs.
+
+``Connection.execute`` builds an execution context, a cursor result and its
+metadata around each statement: several times the cost of the driver call
+for a query of a few small rows or a one-row insert. A ``DriverStatement``
+is compiled once per dialect; each run hands the driver the SQL and the
+parameters, processed by the same bind and result processors SQLAlchemy
+would use, so ``rows`` gives what ``Connection.execute(...).all()`` gives
+and ``insert`` writes what ``Connection.execute(insert, rows)`` writes.
+No SQLAlchemy execution events fire for it, and echo does not log it: keep
+it for plain statements on the hot path.
+"""
+from __future__ import annotations
+
+
+class DriverStatement:
+    def __init__(self, statement, column_keys: list[str] | None = None):
+        """``column_keys``: for an INSERT, the columns each row gives (the others take their defaults)."""
+        self.statement = statement
+        self.column_keys = column_keys
+        self._plans: dict = {}
+
+    def rows(self, connection, params: dict) -> list[tuple]:
+        """The rows of the query with ``params``, on ``connection`` (a SQLAlchemy ``Connection``)."""
+        return self._plan(connection).rows(connection, params)
+
+    def execute_many(self, connection, rows: list[dict]) -> None:
+        """Run the statement (an INSERT) once per dict of ``rows``, on ``connection``."""
+        if rows:
+            self._plan(connection).execute_many(connection, rows)
+
+    def _plan(self, connection) -> _Plan:
+        dialect = connection.dialect
+        plan = self._plans.get(dialect)
+        if plan is None:
+            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys)
+        return plan
+
+
+class _Plan:
+    """The statement compiled for one dialect, with what its parameters and columns need."""
+
+    def __init__(self, statement, dialect, column_keys):
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("a DriverStatement takes no IN-list (expanding) parameters")
+        self.sql = compiled.string
+        required = {bind.key: None for bind in compiled.binds.values()
+                    if bind.required or bind.key in (column_keys or ())}
+        #: every parameter by its name in the SQL, literals filled in, the caller's still None
+        self.values = compiled.construct_params(required, _check=False)
+        #: the caller's parameter keys -> the names they go by in the SQL
+        self.names = {bind.key: name for name, bind in compiled.binds.items() if bind.key in required}
+        self.positions = tuple(compiled.positiontup) if compiled.positional else None
+        self.bind_processors = dict(compiled._bind_processors)
+        self.result_processors = [
+            column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
+
+    def _args(self, params: dict):
+        values = dict(self.values)
+        for key, value in params.items():
+            values[self.names[key]] = value
+        for name, process in self.bind_processors.items():
+            values[name] = process(values[name])
+        return values if self.positions is None else tuple(values[name] for name in self.positions)
+
+    def rows(self, connection, params: dict) -> list[tuple]:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, self._args(params))
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        processors = self.result_processors
+        if not any(processors):
+            return [tuple(row) for row in found]
+        return [tuple([value if process is None else process(value) for process, value in zip(processors, row)])
+                for row in found]
+
+    def execute_many(self, connection, rows: list[dict]) -> None:
+        cursor = connection.connection.cursor()
+        try:
+            if len(rows) == 1:
+                cursor.execute(self.sql, self._args(rows[0]))
+            else:
+                cursor.executemany(self.sql, [self._args(row) for row in rows])
+        finally:
+            cursor.close()

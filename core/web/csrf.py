@@ -1,0 +1,80 @@
+"""Flask-WTF's CSRF protection, with each verified token remembered for a while.
+
+A cookie-authenticated write must carry the signed form of its session's
+CSRF token (a form field, or the ``X-CSRFToken`` header the web client
+sends). Checking it means an HMAC over the token, and, for a header sent
+with a JSON body, Flask-WTF first reads ``request.form``, which parses the
+body for a field it cannot hold. Here the form is read only for form
+bodies, and a token value already verified is remembered per process with
+the session token it unsigned to: the same value sent again with the same
+session is accepted without a new HMAC; anything else takes Flask-WTF's
+full check. Tokens that expire (``WTF_CSRF_TIME_LIMIT`` set) are never
+remembered.
+
+``protect`` follows Flask-WTF 1.3's own, step by step (the method is looked at first).
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import current_app, g, request, session
+from flask_wtf.csrf import CSRFProtect, same_origin, validate_csrf
+from wtforms import ValidationError
+
+log = logging.getLogger("flask_wtf.csrf")
+
+#: Token values remembered per process; past this many the memory starts afresh.
+REMEMBERED_LIMIT = 10_000
+#: The only bodies ``request.form`` reads.
+FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class RememberingCSRF(CSRFProtect):
+    def __init__(self, app=None):
+        #: (secret, signed token) -> the session token it was verified to carry
+        self._verified: dict[tuple, str] = {}
+        super().__init__(app)
+
+    def protect(self, apply_exemptions=False):
+        # The method first: a GET needs no look at the exemptions.
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+            return
+        try:
+            self._validate(self._get_csrf_token())
+        except ValidationError as exc:
+            log.info(exc.args[0])
+            self._error_response(exc.args[0])
+        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
+            if not request.referrer:
+                self._error_response("The referrer header is missing.")
+            if not same_origin(request.referrer, f"https://{request.host}/"):
+                self._error_response("The referrer does not match the host.")
+        g.csrf_valid = True
+
+    def _get_csrf_token(self):
+        if request.mimetype in FORM_MIMETYPES:
+            return super()._get_csrf_token()
+        for header in current_app.config["WTF_CSRF_HEADERS"]:
+            token = request.headers.get(header)
+            if token:
+                return token
+        return None
+
+    def _validate(self, data) -> None:
+        """``validate_csrf(data)``, which raises ValidationError; remembered when it passed."""
+        config = current_app.config
+        field = config["WTF_CSRF_FIELD_NAME"]
+        remember = config["WTF_CSRF_TIME_LIMIT"] is None and bool(data)
+        key = (config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key), data)
+        if remember and field in session:
+            known = self._verified.get(key)
+            if known is not None and hmac.compare_digest(session[field], known):
+                return
+        validate_csrf(data)
+        if remember:
+            if len(self._verified) >= REMEMBERED_LIMIT:
+                self._verified.clear()
+            self._verified[key] = session[field]

@@ -1,0 +1,51 @@
+"""Statements run on the driver's cursor read and write what ``Connection.execute`` would."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import bindparam, insert, literal, null, select, union_all
+
+from core.audit.models import AuditLog
+from core.db.driver import DriverStatement
+from core.db.types import utcnow
+from core.security.models import User
+
+
+@pytest.fixture
+def users(kernel, make_user):
+    return [make_user("li").id, make_user("wang").id]
+
+
+def test_rows_match_what_sqlalchemy_returns(kernel, users):
+    statement = union_all(
+        select(literal("u"), User.id, User.login, User.updated_at).where(User.id == bindparam("uid")),
+        select(literal("n"), User.id, null(), User.created_at)
+        .where(User.id != bindparam("uid"), User.created_at > bindparam("since")),
+    )
+    params = {"uid": users[0], "since": utcnow() - timedelta(days=1)}
+    with kernel.system_session() as s:
+        conn = s.connection()
+        expected = sorted(tuple(r) for r in conn.execute(statement, params))
+        got = sorted(DriverStatement(statement).rows(conn, params))
+    assert got == expected
+    assert {r[0] for r in got} == {"u", "n"} and got[-1][3].tzinfo is not None  # UTC datetimes, as mapped
+
+
+def test_in_lists_are_refused(kernel):
+    statement = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
+    with kernel.system_session() as s, pytest.raises(ValueError):
+        DriverStatement(statement).rows(s.connection(), {"ids": [1]})
+
+
+def test_inserts_write_what_sqlalchemy_writes(kernel):
+    now = utcnow()
+    rows = [{"at": now, "user_id": None, "user_login": "system", "action": "insert", "table_name": "t",
+             "record_id": str(n), "changes": {"title": [None, f"第{n}条"]}} for n in range(3)]
+    statement = DriverStatement(insert(AuditLog), column_keys=list(rows[0]))
+    with kernel.system_session() as s:
+        statement.execute_many(s.connection(), rows[:1])
+        statement.execute_many(s.connection(), rows[1:])
+        s.commit()
+        stored = s.execute(select(AuditLog.at, AuditLog.record_id, AuditLog.changes)
+                           .where(AuditLog.table_name == "t").order_by(AuditLog.id)).all()
+    assert [(r.record_id, r.changes) for r in stored] == [(str(n), {"title": [None, f"第{n}条"]}) for n in range(3)]
+    assert all(abs((r.at - now).total_seconds()) < 1e-3 for r in stored)
