@@ -49,8 +49,9 @@ def request_booking(session, data: dict, *, hold: bool = False, waitlist_ok: boo
     """
     require(session, "resources.booking.create")
     values = booking_input.clean_request(session, data)
+    code = new_code(session)  # before the lock: on PostgreSQL it takes a pooled connection of its own
     occupancy.lock_group(session, [values["resource"].id])
-    booking = Booking(code=new_code(session), status="requested", rank=1, **values)
+    booking = Booking(code=code, status="requested", rank=1, **values)
     pricing.price_booking(session, booking)
     session.add(booking)
     session.flush()
