@@ -39,7 +39,7 @@ class Bookings(MethodView):
         require("resources.booking.create")
         session = db()
         hold, waitlist = data.pop("hold"), data.pop("waitlist")
-        booking = ops.request_booking(session, data, hold=hold, waitlist_ok=waitlist)
+        booking = ops.request_booking(session, data, hold=hold, waitlist=waitlist)
         session.commit()
         return booking
 

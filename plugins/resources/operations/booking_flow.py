@@ -27,7 +27,8 @@ from plugins.project.operations.common import require
 from plugins.resources.models import Booking
 from plugins.resources.models.choices import ACTIVE_STATUSES, BOOKING_STATUSES
 from plugins.resources.operations import booking_events as events
-from plugins.resources.operations import booking_input, occupancy, pricing, waitlist
+from plugins.resources.operations import booking_input, occupancy, pricing
+from plugins.resources.operations import waitlist as waiting_list
 from plugins.resources.operations.closing import close
 from plugins.resources.operations.settings import auto_approve_amount, hold_deadline
 from plugins.resources.operations.timefmt import local
@@ -40,12 +41,12 @@ def new_code(session) -> str:
     return next_number(session, CODE_SEQUENCE, CODE_PATTERN)
 
 
-def request_booking(session, data: dict, *, hold: bool = False, waitlist_ok: bool = False) -> Booking:
+def request_booking(session, data: dict, *, hold: bool = False, waitlist: bool = False) -> Booking:
     """Book a resource for a project: a hold (``hold``) or a request; on the waiting list when taken.
 
     ``data``: project_id, resource_id, starts_at, ends_at, quantity, guests,
     layout, package_id, act_id, notes. A taken slot raises ``Conflict`` naming
-    the booking in the way, unless ``waitlist_ok``: then the booking waits.
+    the booking in the way, unless ``waitlist``: then the booking waits.
     """
     require(session, "resources.booking.create")
     values = booking_input.clean_request(session, data)
@@ -58,9 +59,9 @@ def request_booking(session, data: dict, *, hold: bool = False, waitlist_ok: boo
     try:
         occupancy.occupy_booking(session, booking)
     except Conflict:
-        if not waitlist_ok:
+        if not waitlist:
             raise
-        waitlist.join(session, booking)
+        waiting_list.join(session, booking)
     else:
         if hold:
             booking.status, booking.hold_expires_at = "held", hold_deadline(session)
@@ -137,7 +138,7 @@ def change(session, booking: Booking, data: dict) -> Booking:
         pricing.price_booking(session, booking)
         session.flush()
     events.changed(session, booking, before)
-    waitlist.promote(session, [booking.resource_id])
+    waiting_list.promote(session, [booking.resource_id])
     return booking
 
 

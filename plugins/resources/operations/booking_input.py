@@ -20,6 +20,7 @@ from plugins.project.models import Project
 from plugins.project.models.choices import STATUSES, label
 from plugins.project.operations.common import instant
 from plugins.resources.models import Resource
+from plugins.resources.models.choices import LAYOUTS
 from plugins.resources.operations.values import optional_whole, text, whole
 
 #: Projects in these statuses take no new bookings.
@@ -186,12 +187,16 @@ def _check_caterer(values: dict) -> None:
 def _check_layout(values: dict) -> None:
     resource, layout, guests = values["resource"], values["layout"], values["guests"]
     capacities = {row.layout: row.capacity for row in resource.layouts}
+    shown = str(LAYOUTS.get(layout, layout))
     if layout is not None and layout not in capacities:
-        raise ValidationFailed(_("%(name)s is not set up as %(layout)s.", name=resource.name, layout=layout),
+        raise ValidationFailed(_("%(name)s is not set up as %(layout)s.", name=resource.name, layout=shown),
                                field="layout")
     if guests is None:
         return
-    room = capacities[layout] if layout is not None else max(capacities.values())
-    if guests > room:
-        raise ValidationFailed(_("%(name)s holds at most %(max)d guests%(how)s.", name=resource.name, max=room,
-                                 how=f" ({layout})" if layout else ""), field="guests")
+    if layout is None:
+        if guests > max(capacities.values()):
+            raise ValidationFailed(_("%(name)s holds at most %(max)d guests.", name=resource.name,
+                                     max=max(capacities.values())), field="guests")
+    elif guests > capacities[layout]:
+        raise ValidationFailed(_("%(name)s holds at most %(max)d guests as %(layout)s.", name=resource.name,
+                                 max=capacities[layout], layout=shown), field="guests")

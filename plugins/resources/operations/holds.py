@@ -33,20 +33,32 @@ class Expired:
 def expire_holds(session, now=None, batch: int = BATCH) -> Expired:
     """Expire holds lapsed by ``now`` and waiting bookings already begun; what was freed is offered on."""
     now = now or utcnow()
-    holds = list(session.scalars(
-        select(Booking).where(Booking.status == "held", Booking.hold_expires_at <= now)
-        .order_by(Booking.hold_expires_at, Booking.id).limit(batch)))
-    waiting = list(session.scalars(
-        select(Booking).where(Booking.status == "waitlisted", Booking.starts_at <= now)
-        .order_by(Booking.starts_at, Booking.id).limit(batch)))
-    if holds or waiting:
-        # Every lock the run needs, in one ordered go (see occupancy.lock_group).
-        occupancy.lock_group(session, {b.resource_id for b in holds + waiting})
+    holds, waiting = _lapsed(session, now, batch)
+    if not holds and not waiting:
+        return Expired(0, 0)
+    # Every lock the run needs, in one ordered go (see occupancy.lock_group); then read the rows again,
+    # as they are now: one confirmed or cancelled meanwhile is no longer lapsed.
+    locked = set(occupancy.lock_group(session, {b.resource_id for b in holds + waiting}))
+    holds, waiting = (
+        [b for b in rows if b.resource_id in locked]
+        for rows in _lapsed(session, now, batch, fresh=True))
     for booking in holds:
         close(session, booking, "expired", _("The hold lapsed without being confirmed."))
     for booking in waiting:
         close(session, booking, "expired", _("The window began before a place came free."))
     return Expired(len(holds), len(waiting))
+
+
+def _lapsed(session, now, batch: int, fresh: bool = False) -> tuple[list[Booking], list[Booking]]:
+    """Holds past their expiry, and waiting bookings whose window has begun (``fresh``: reloaded)."""
+    options = {"populate_existing": True} if fresh else {}
+    holds = list(session.scalars(
+        select(Booking).where(Booking.status == "held", Booking.hold_expires_at <= now)
+        .order_by(Booking.hold_expires_at, Booking.id).limit(batch).execution_options(**options)))
+    waiting = list(session.scalars(
+        select(Booking).where(Booking.status == "waitlisted", Booking.starts_at <= now)
+        .order_by(Booking.starts_at, Booking.id).limit(batch).execution_options(**options)))
+    return holds, waiting
 
 
 def expire_holds_job(session) -> str:

@@ -26,7 +26,7 @@ SPECS = [
                    "before it lapses, unless it is confirmed."),
                 min_value=1, max_value=24 * 60, section=_SECTION),
     SettingSpec(VAT_RATE, Decimal, Decimal("0.06"), _l("VAT rate on bookings"),
-                _l("Charged on each booking's fees, e.g. 0.06 for 6%."),
+                _l("Charged on each booking's fees, e.g. 0.06 for six per cent."),
                 min_value=Decimal(0), max_value=Decimal(1), section=_SECTION),
     SettingSpec(AUTO_APPROVE_AMOUNT, Decimal, Decimal(0), _l("Approve bookings under this total automatically"),
                 _l("A booking whose total (tax included) is below this amount is confirmed without a "

@@ -130,7 +130,7 @@ def book(as_user):
 
     def make(user, project_id, resource, start, end, hold=False, waitlist=False, **more):
         data = {"project_id": project_id, "resource_id": resource.id, "starts_at": start, "ends_at": end, **more}
-        return as_user(user, bookings.request_booking, data, hold=hold, waitlist_ok=waitlist)
+        return as_user(user, bookings.request_booking, data, hold=hold, waitlist=waitlist)
 
     return make
 

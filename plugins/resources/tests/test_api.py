@@ -125,6 +125,8 @@ def test_bad_booking_input_is_named_and_others_bookings_are_not_found(db, client
     assert pm.get(f"{API}/bookings/{theirs['id']}").status_code == 404
     assert keeper.get(f"{API}/bookings/{theirs['id']}").status_code == 200
     assert client_as("department_staff").post(f"{API}/bookings", json=ask).status_code == 403
+    in_chinese = client_as(pm_user, locale="zh_Hans").post(f"{API}/bookings", json={**ask, "quantity": 2})
+    assert in_chinese.get_json()["errors"] == {"quantity": ["国际会议厅 同一时段最多可预订 1 个。"]}
 
 
 def test_a_lapsed_hold_is_refused_through_the_api(db, client_as, make_user, project_for):
