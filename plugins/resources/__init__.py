@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core import Manifest, hookimpl
 from plugins.resources.api import blp
+from plugins.resources.datasets import DATASETS
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
 from plugins.resources.operations.holds import JOBS
@@ -80,3 +81,8 @@ def huiwu_scheduled_jobs():
 @hookimpl
 def huiwu_api_blueprints():
     return [blp]
+
+
+@hookimpl
+def huiwu_analytics_datasets():
+    return DATASETS
