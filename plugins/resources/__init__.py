@@ -9,9 +9,13 @@ who gets which hall. Every hook the plugin answers is below; the work is in
 from __future__ import annotations
 
 from core import Manifest, hookimpl
+from plugins.resources.api import blp
 from plugins.resources.datasets import DATASETS
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
+from plugins.resources.operations.holds import JOBS
+from plugins.resources.operations.install import install
+from plugins.resources.operations.settings import SPECS
 from plugins.resources.permissions import PERMISSIONS, RECORD_RULES, ROLES
 
 manifest = Manifest(
@@ -57,6 +61,26 @@ def huiwu_events():
 @hookimpl
 def huiwu_event_handlers():
     return HANDLERS
+
+
+@hookimpl
+def huiwu_install(session):
+    install(session)
+
+
+@hookimpl
+def huiwu_settings():
+    return SPECS
+
+
+@hookimpl
+def huiwu_scheduled_jobs():
+    return JOBS
+
+
+@hookimpl
+def huiwu_api_blueprints():
+    return [blp]
 
 
 @hookimpl

@@ -9,6 +9,8 @@ text in UTC; money is decimal text)::
         budget control, once finance exists)
     resources.booking_confirmed   the same, with confirmed_at
     resources.booking_cancelled   the same, with old_status, reason
+    resources.booking_changed     the same (as it is now), with old_starts_at, old_ends_at, old_quantity,
+                                  old_total (in the transaction: a handler may refuse the change)
     resources.booking_promoted    booking_id, code, project_id, resource_id, owner_id (a waiting booking
                                   moved up to first option)
 """
@@ -25,6 +27,8 @@ EVENTS = [
     EventType("resources.booking_confirmed", "A booking was confirmed.", (*_FIELDS, "confirmed_at")),
     EventType("resources.booking_cancelled", "A booking was cancelled, rejected or lapsed.",
               (*_FIELDS, "old_status", "reason")),
+    EventType("resources.booking_changed", "An active booking's window or quantity changed (in the transaction: "
+              "may be refused).", (*_FIELDS, "old_starts_at", "old_ends_at", "old_quantity", "old_total")),
     EventType("resources.booking_promoted", "A waiting booking became the first option on its slot.",
               ("booking_id", "code", "project_id", "resource_id", "owner_id")),
 ]

@@ -21,7 +21,7 @@ from core.db import AuditedMixin, Base, Money, UTCDateTime
 from core.db.mixins import IdMixin
 from core.security.models import User
 from plugins.project.models import Project
-from plugins.resources.models.catalogue import Resource
+from plugins.resources.models.catalogue import Act, Package, Resource
 
 
 class Booking(AuditedMixin, Base):
@@ -41,6 +41,11 @@ class Booking(AuditedMixin, Base):
     #: Guests expected: checked against a hall's layout capacity and a caterer's minimum.
     guests: Mapped[int | None] = mapped_column(Integer)
     layout: Mapped[str | None] = mapped_column(String(20))
+    #: Caterer: the menu package chosen (its price per head is charged); troupe: the act performed.
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("resources_package.id", ondelete="SET NULL"))
+    package: Mapped[Package | None] = relationship()
+    act_id: Mapped[int | None] = mapped_column(ForeignKey("resources_act.id", ondelete="SET NULL"))
+    act: Mapped[Act | None] = relationship()
     #: The window the client uses; buffers are added on top when occupying.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

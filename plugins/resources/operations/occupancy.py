@@ -99,6 +99,38 @@ def lock(session, resource_id: int) -> None:
                     .execution_options(huiwu_system=True))
 
 
+def group_ids(session, resource_ids) -> list[int]:
+    """The resources whose bookings can stand in each other's way with those of ``resource_ids``.
+
+    That is each resource, the parts it occupies, every combined hall sharing
+    one of those parts, and those halls' parts: all the rows a booking,
+    cancellation or promotion of ``resource_ids`` may lock or point at.
+    """
+    physical = {p for parts in part_ids(session, resource_ids).values() for p in parts}
+    combined = set(session.scalars(select(resource_part.c.combined_id)
+                                   .where(resource_part.c.part_id.in_(sorted(physical)))))
+    if combined:
+        physical |= set(session.scalars(select(resource_part.c.part_id)
+                                        .where(resource_part.c.combined_id.in_(sorted(combined)))))
+    return sorted(set(resource_ids) | physical | combined)
+
+
+def lock_group(session, resource_ids) -> list[int]:
+    """Lock the group of ``resource_ids`` (``group_ids``) in ascending id order, before anything else.
+
+    Taking every lock a booking action needs up front, always in the same
+    order, is what keeps two actions from waiting on each other (PostgreSQL
+    would abort one as a deadlock): inserting a booking or an occupancy row
+    takes a key-share lock on the resource it points at, which conflicts
+    with another transaction's ``FOR UPDATE``, unless this transaction holds
+    that row already. Returns the ids locked.
+    """
+    ids = group_ids(session, resource_ids)
+    session.execute(select(Resource.id).where(Resource.id.in_(ids)).order_by(Resource.id).with_for_update()
+                    .execution_options(huiwu_system=True)).all()
+    return ids
+
+
 def check_fits(session, resource: Resource, starts_at: datetime, ends_at: datetime, quantity: int,
                exclude_booking_id: int | None = None, buffers: bool = True) -> None:
     """Raise ``Conflict`` naming what is in the way when ``quantity`` of ``resource`` is not free."""

@@ -1,0 +1,27 @@
+"""The resources REST API under ``/api/v1/resources``: thin views over ``operations``.
+
+Routes (permissions in brackets)::
+
+    GET  POST          /resources                     [resources.resource.read / create] ?q= ?kind= ?status= ?city=
+    GET  PATCH         /resources/<id>                [read / update]; PATCH needs ``version``
+    GET  POST          /suppliers                     [resources.supplier.read / create]
+    GET  PATCH DELETE  /suppliers/<id>                [read / update / delete]; PATCH needs ``version``
+    GET  POST          /bookings                      [resources.booking.read / create] ?q= ?project_id=
+                                                      ?resource_id= ?status= ?kind= ?from= ?to=;
+                                                      POST {..., hold, waitlist}
+    GET  PATCH         /bookings/<id>                 [read / update]; PATCH window, quantity ... + ``version``
+    POST               /bookings/<id>/approve         [resources.booking.approve]
+    POST               /bookings/<id>/reject          {reason} [resources.booking.approve]
+    POST               /bookings/<id>/confirm         [resources.booking.update] (a hold)
+    POST               /bookings/<id>/cancel          {reason} [resources.booking.cancel]
+    POST               /quote                         [resources.resource.read] the price, nothing booked
+
+A slot already taken answers 409 naming the booking in the way; bad input
+422 naming the field; a stale ``version`` 409.
+"""
+from flask_smorest import Blueprint
+
+blp = Blueprint("resources", __name__, url_prefix="resources",
+                description="Venues, equipment, caterers, troupes; suppliers; bookings")
+
+from plugins.resources.api import bookings, catalogue  # noqa: F401  (routes)

@@ -1,0 +1,52 @@
+"""The settings of the booking workflow, declared through ``huiwu_settings`` and read here.
+
+An administrator edits them in the admin; until then the defaults hold. Each
+reader takes the session, so a change applies to the next booking in every
+process.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from core.db.types import utcnow
+from core.services.settings import SettingSpec, get
+
+HOLD_HOURS = "resources.hold_hours"
+VAT_RATE = "resources.vat_rate"
+AUTO_APPROVE_AMOUNT = "resources.auto_approve_amount"
+
+_SECTION = _l("Resource bookings")
+
+SPECS = [
+    SettingSpec(HOLD_HOURS, int, 48, _l("Hold hours"),
+                _l("How long a tentative hold (or a place offered from the waiting list) keeps a resource "
+                   "before it lapses, unless it is confirmed."),
+                min_value=1, max_value=24 * 60, section=_SECTION),
+    SettingSpec(VAT_RATE, Decimal, Decimal("0.06"), _l("VAT rate on bookings"),
+                _l("Charged on each booking's fees, e.g. 0.06 for six per cent."),
+                min_value=Decimal(0), max_value=Decimal(1), section=_SECTION),
+    SettingSpec(AUTO_APPROVE_AMOUNT, Decimal, Decimal(0), _l("Approve bookings under this total automatically"),
+                _l("A booking whose total (tax included) is below this amount is confirmed without a "
+                   "manager's approval; 0 turns the rule off."),
+                min_value=Decimal(0), section=_SECTION),
+]
+
+
+def hold_hours(session) -> int:
+    return get(session, HOLD_HOURS)
+
+
+def vat_rate(session) -> Decimal:
+    return get(session, VAT_RATE)
+
+
+def auto_approve_amount(session) -> Decimal:
+    return get(session, AUTO_APPROVE_AMOUNT)
+
+
+def hold_deadline(session, now: datetime | None = None) -> datetime:
+    """When a hold made now lapses."""
+    return (now or utcnow()) + timedelta(hours=hold_hours(session))
