@@ -9,6 +9,8 @@ who gets which hall. Every hook the plugin answers is below; the work is in
 from __future__ import annotations
 
 from core import Manifest, hookimpl
+from plugins.resources.admin import admin_views
+from plugins.resources.api_availability import blp as availability_blp
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
 from plugins.resources.permissions import PERMISSIONS, RECORD_RULES, ROLES
@@ -56,3 +58,13 @@ def huiwu_events():
 @hookimpl
 def huiwu_event_handlers():
     return HANDLERS
+
+
+@hookimpl
+def huiwu_admin_views(session):
+    return admin_views(session)
+
+
+@hookimpl
+def huiwu_api_blueprints():
+    return [availability_blp]
