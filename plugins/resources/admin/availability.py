@@ -35,8 +35,8 @@ class AvailabilityForm(FlaskForm):
     class Meta:
         csrf = False  # a search, sent with GET
 
-    starts_at = DateTimeLocalField(_l("From"), format=LOCAL_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Until"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Starts at"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends at"), format=LOCAL_FORMAT, validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=[("", _l("Any kind")), *choices(KINDS)], default="venue")
     layout = SelectField(_l("Layout"), choices=[("", _l("Any layout")), *choices(LAYOUTS)], default="")
     guests = IntegerField(_l("Guests"), validators=[Optional(), NumberRange(min=1)])

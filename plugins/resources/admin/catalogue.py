@@ -14,6 +14,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from core.errors import DomainError
 from plugins.resources.admin.base import (
@@ -74,7 +75,8 @@ class ResourceView(ResourcesModelView):
     form_overrides = {"kind": SelectField, "status": SelectField, "pricing_unit": SelectField}
     form_args = {"kind": {"choices": choices(KINDS)}, "status": {"choices": choices(RESOURCE_STATUSES)},
                  "pricing_unit": {"choices": choices(PRICING_UNITS)},
-                 "code": {"description": _l("Left empty, the next free code of the kind is given (VEN-0001).")}}
+                 "code": {"validators": [Optional(), Length(max=30)],
+                          "description": _l("Left empty, the next free code of the kind is given (VEN-0001).")}}
     form_ajax_refs = {"supplier": {"fields": ("name",), "page_size": 20},
                       "parts": {"fields": ("code", "name"), "page_size": 20}}
     inline_models = (
@@ -101,8 +103,10 @@ class ResourceView(ResourcesModelView):
         return super().render(template, **kwargs)
 
     def _details_extra(self, model) -> dict:
-        extra = {"calendar_url": calendar_url(model.id), "token_url": _token_page()}
-        if g.principal.can("resources.availability.read"):
+        may = g.principal.can
+        extra = {"calendar_url": calendar_url(model.id), "token_url": _token_page(),
+                 "may_plan": may("resources.maintenance.create"), "may_view": may("resources.availability.read")}
+        if extra["may_view"]:
             session = self.session()
             start = datetime.now(zone()).replace(hour=0, minute=0, second=0, microsecond=0)
             data = timeline.for_resources(session, [model.id], start, start + timedelta(days=DETAILS_DAYS))

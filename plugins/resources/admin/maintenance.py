@@ -19,7 +19,7 @@ from plugins.resources.admin.base import ResourcesModelView, to_instant, to_loca
 from plugins.resources.models import Maintenance, Resource
 from plugins.resources.operations import maintenance as ops
 
-LABELS = {"resource": _l("Resource"), "starts_at": _l("From"), "ends_at": _l("Until"),
+LABELS = {"resource": _l("Resource"), "starts_at": _l("Starts at"), "ends_at": _l("Ends at"),
           "quantity": _l("Units out of service"), "reason": _l("Reason")}
 
 

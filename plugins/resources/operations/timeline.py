@@ -89,7 +89,7 @@ def for_resources(session, resource_ids, starts_at: datetime, ends_at: datetime)
     """The timeline of the given resources (retired ones included: they may still have history)."""
     _check_period(starts_at, ends_at)
     ids = sorted(set(resource_ids))
-    lines = _lines(session, select(_LINE_COLUMNS).where(Resource.id.in_(ids))) if ids else []
+    lines = _lines(session, select(*_LINE_COLUMNS).where(Resource.id.in_(ids))) if ids else []
     return _build(session, lines, starts_at, ends_at)
 
 
@@ -98,7 +98,7 @@ def for_kind(session, kind: str, starts_at: datetime, ends_at: datetime, city: s
     _check_period(starts_at, ends_at)
     if kind not in KINDS:
         raise ValidationFailed(_("Unknown kind of resource: %(kind)s.", kind=kind), field="kind")
-    stmt = select(_LINE_COLUMNS).where(Resource.kind == kind, Resource.status != "retired")
+    stmt = select(*_LINE_COLUMNS).where(Resource.kind == kind, Resource.status != "retired")
     if city:
         stmt = stmt.where(Resource.city == city)
     return _build(session, _lines(session, stmt), starts_at, ends_at)

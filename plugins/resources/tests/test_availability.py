@@ -184,7 +184,7 @@ def test_the_search_runs_a_fixed_number_of_queries(db, make_resource, raw_bookin
     for r in resources[::3]:
         book(db, raw_booking, r, T0, T0 + H, quantity=2)
     statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    listener = lambda *args: statements.append(args[2])
     event.listen(kernel.engine, "before_cursor_execute", listener)
     try:
         options = availability.search(db, Need(T0, T0 + 4 * H, kind="equipment"))
