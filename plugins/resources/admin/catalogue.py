@@ -136,6 +136,7 @@ def _token_page() -> str | None:
 class SupplierView(ResourcesModelView):
     permission_prefix = "resources.supplier"
     column_list = ("name", "contact_name", "phone", "email", "active")
+    column_sortable_list = ("name", "contact_name", "active")
     column_details_list = ("name", "contact_name", "phone", "email", "address", "notes", "active")
     column_searchable_list = ("name",)
     column_default_sort = ("name", False)
