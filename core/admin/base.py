@@ -26,14 +26,16 @@ from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as fa_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
+from flask_admin.model.form import converts
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField
+from wtforms import DecimalField, HiddenField
 
 from core.admin.history import record_history
 from core.errors import Conflict, DomainError, Forbidden
@@ -116,6 +118,16 @@ class GateMixin:
         refuse(self.required_permission, f"admin view {self.endpoint}")
 
 
+class ModelConverter(AdminModelConverter):
+    """Flask-Admin's converter, taught the kernel's column types it would silently leave out of forms."""
+
+    @converts("core.db.types.Money")
+    def conv_money(self, column, field_args, **_extra):
+        self._nullable_common(column, field_args)
+        field_args.setdefault("places", 2)
+        return DecimalField(**field_args)
+
+
 class SecureView(GateMixin, BaseView):
     """A custom admin page; set ``required_permission``."""
 
@@ -134,6 +146,7 @@ class SecureModelView(GateMixin, ModelView):
     #: e.g. ``"crm.customer"``: read, create, update, delete, export are checked under it.
     permission_prefix: str = ""
     form_base_class = AdminForm
+    model_form_converter = ModelConverter
     form_excluded_columns = STAMP_COLUMNS + SECRET_COLUMNS
     column_exclude_list = ("created_by", "updated_by", "version") + SECRET_COLUMNS
     column_details_exclude_list = SECRET_COLUMNS

@@ -4,7 +4,10 @@ The principal is loaded once per request and put on the database session,
 where record rules, audit and permission checks find it.
 
 A bearer token counts only under ``/api/``: pages are reached with the
-session cookie and its CSRF-protected forms. A request that presents a
+session cookie and its CSRF-protected forms. A client that can only be given
+a URL (a calendar app subscribing to a feed) may pass the token as
+``?token=`` instead, on the API's reading routes that opt in with
+``token_in_query``, and nowhere else. A request that presents a
 token which is unknown, revoked or expired is anonymous, even when it also
 carries a cookie, so a client never silently acts as someone else.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
 
 from core.security import tokens
@@ -21,6 +24,22 @@ from core.security.principal import ANONYMOUS, Principal, act_as, load_principal
 log = logging.getLogger("huiwu.security")
 
 API_PREFIX = "/api/"
+#: The attribute ``token_in_query`` sets on a view.
+QUERY_TOKEN_FLAG = "huiwu_token_in_query"
+#: Methods a token in the query string is taken for: reading only.
+QUERY_TOKEN_METHODS = frozenset({"GET", "HEAD"})
+
+
+def token_in_query(view):
+    """Let an API view (function or MethodView) also take its token as ``?token=hw_...``.
+
+    For clients that can be given only a URL, such as calendar apps. A URL
+    ends up in logs and browser histories, so the route should be one that
+    reads, and its users should make a token scoped to just that route's
+    permission. Only GET and HEAD requests take the token from the query.
+    """
+    setattr(view, QUERY_TOKEN_FLAG, True)
+    return view
 
 
 class LoginUser(UserMixin):
@@ -56,13 +75,22 @@ def init_login(app, kernel) -> LoginManager:
 
 
 def bearer_token() -> str | None:
-    """The raw token of an API request's ``Authorization: Bearer`` header, if any."""
+    """The raw token of an API request's ``Authorization: Bearer`` header, if any, or of its
+    ``?token=`` on a route that opted in (``token_in_query``)."""
     if not request.path.startswith(API_PREFIX):
         return None
     header = request.headers.get("Authorization", "")
-    if header[:7].lower() != "bearer ":
-        return None
-    return header[7:].strip()
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    if "token" in request.args and request.method in QUERY_TOKEN_METHODS and _takes_query_token():
+        return request.args["token"].strip()
+    return None
+
+
+def _takes_query_token() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, QUERY_TOKEN_FLAG, False)
+                or getattr(getattr(view, "view_class", None), QUERY_TOKEN_FLAG, False))
 
 
 def _from_token(session, raw: str) -> Principal | None:

@@ -9,7 +9,9 @@ who gets which hall. Every hook the plugin answers is below; the work is in
 from __future__ import annotations
 
 from core import Manifest, hookimpl
+from plugins.resources.admin import admin_views
 from plugins.resources.api import blp
+from plugins.resources.api_availability import blp as availability_blp
 from plugins.resources.datasets import DATASETS
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
@@ -79,8 +81,13 @@ def huiwu_scheduled_jobs():
 
 
 @hookimpl
+def huiwu_admin_views(session):
+    return admin_views(session)
+
+
+@hookimpl
 def huiwu_api_blueprints():
-    return [blp]
+    return [blp, availability_blp]
 
 
 @hookimpl

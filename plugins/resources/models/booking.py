@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.db import AuditedMixin, Base, Money, UTCDateTime
@@ -104,6 +104,11 @@ class Occupancy(IdMixin, Base):
     __table_args__ = (
         Index("ix_resources_occupancy_part_start", "part_id", "starts_at"),
         Index("ix_resources_occupancy_part_end", "part_id", "ends_at"),
+        # The rows longer than a week (maintenance, long rentals): few, and the only ones an overlap
+        # search cannot bound by their start (see ``operations.occupancy.occupying``; revision 0002).
+        Index("ix_resources_occupancy_long", "part_id", "ends_at",
+              postgresql_where=text("(ends_at - starts_at) > interval '7 days'"),
+              sqlite_where=text("julianday(ends_at) - julianday(starts_at) > 7")),
     )
 
     part_id: Mapped[int] = mapped_column(ForeignKey("resources_resource.id", ondelete="CASCADE"))

@@ -1,0 +1,33 @@
+"""The resources plugin's admin pages, under the 资源 / Resources menu.
+
+Endpoints (the API's blueprint is ``resources_availability``, so no page may take that name)::
+
+    resources_catalogue     resources, with layouts, packages, acts and parts inline; timeline on details
+    resources_suppliers     suppliers
+    resources_maintenance   maintenance windows (through operations.maintenance)
+    resources_find          the availability search, with a "Book" link per free resource
+    resources_timeline      the timeline of a kind over a period; serves plotly.min.js
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from plugins.resources.admin.availability import AvailabilityView
+from plugins.resources.admin.catalogue import ResourceView, SupplierView
+from plugins.resources.admin.maintenance import MaintenanceView
+from plugins.resources.admin.timeline import TimelineView
+from plugins.resources.models import Maintenance, Resource, Supplier
+
+CATEGORY = _l("Resources")
+
+
+def admin_views(session) -> list:
+    c = CATEGORY
+    return [
+        AvailabilityView(name=_l("Availability"), category=c, endpoint="resources_find", url="resources_find"),
+        TimelineView(name=_l("Timeline"), category=c, endpoint="resources_timeline", url="resources_timeline"),
+        ResourceView(Resource, session, name=_l("Resources"), category=c, endpoint="resources_catalogue"),
+        MaintenanceView(Maintenance, session, name=_l("Maintenance windows"), category=c,
+                        endpoint="resources_maintenance"),
+        SupplierView(Supplier, session, name=_l("Suppliers"), category=c, endpoint="resources_suppliers"),
+    ]
