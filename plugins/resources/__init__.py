@@ -9,6 +9,7 @@ who gets which hall. Every hook the plugin answers is below; the work is in
 from __future__ import annotations
 
 from core import Manifest, hookimpl
+from plugins.resources import demo
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
 from plugins.resources.permissions import PERMISSIONS, RECORD_RULES, ROLES
@@ -56,3 +57,8 @@ def huiwu_events():
 @hookimpl
 def huiwu_event_handlers():
     return HANDLERS
+
+
+@hookimpl
+def huiwu_demo_data(session, scale, progress):
+    demo.load_demo(session, scale, progress)
