@@ -63,6 +63,8 @@ CODE_PREFIX = {"venue": "VEN", "equipment": "EQP", "catering": "CAT", "troupe": 
 #: Who approves a booking of each kind: a member of this department.
 APPROVING_DEPARTMENT = {"venue": "VENUE", "troupe": "VENUE", "generic": "VENUE", "equipment": "AV",
                         "catering": "CATER"}
+#: A package whose name has one of these is served at dinner; the others at lunch.
+DINNER_WORDS = ("晚宴", "宴会", "酒会", "桌餐")
 #: The layout a meeting of each project type is set up in (theatre otherwise).
 LAYOUT_OF_TYPE = {"gala": "banquet", "incentive": "banquet", "training": "classroom"}
 
@@ -132,7 +134,7 @@ class SmallScale:
 
     def run(self) -> None:
         self.catalogue()
-        self.progress(1, 3, "catalogue")
+        self.progress(1, 1, "catalogue")
         self.maintenance()
         self.bookings()
         self.waitlist()
@@ -222,12 +224,13 @@ class SmallScale:
                 return Want(r, project.start_at, project.end_at, guests=min(guests, capacity), layout=layout)
         return None
 
-    def item(self, name: str, city: str, quantity: int, starts_at, ends_at) -> Want | None:
-        """``quantity`` of equipment ``name`` from the house serving ``city`` (half as many when short)."""
+    def item(self, name: str, city: str, quantity: int, starts_at, ends_at, chance: float = 1.0) -> Want | None:
+        """``quantity`` of equipment ``name`` from the house serving ``city`` (half as many when short),
+        wanted by a meeting with probability ``chance``."""
+        if self.rng.random() >= chance:
+            return None
         home = W.SERVES_FROM.get(city, "上海")
-        choices = sorted((r for r in self.of_kind("equipment") if r.name.startswith(name)),
-                         key=lambda r: r.city != home)
-        for r in choices:
+        for r in (r for r in self.of_kind("equipment", home) if r.name.startswith(name)):
             for wanted in (min(quantity, r.stock), min(quantity, r.stock) // 2):
                 if wanted and self.fits(r, starts_at, ends_at, wanted):
                     return Want(r, starts_at, ends_at, quantity=wanted)
@@ -245,13 +248,15 @@ class SmallScale:
             if project.type in ("conference", "forum", "training") and guests >= 300:
                 wanted.append(self.hall(project, "classroom", 60, small=True))
         if "av" in categories:
-            start, end = project.start_at, project.end_at
+            start, end, rng = project.start_at, project.end_at, self.rng
             big = project.type in ("gala", "launch") and guests >= 500
-            wanted += [self.item("LED 弧形巨幕", city, 1, start, end) if big else None,
-                       self.item("激光投影机", city, 4 if guests > 500 else 2, start, end),
-                       self.item("无线手持麦克风", city, 8, start, end),
-                       self.item("LED 显示屏", city, 48, start, end) if not big else None,
-                       self.item("4K 摄像机", city, 2, start, end)]
+            wall = self.item("LED 弧形巨幕", city, 1, start, end) if big else None
+            wanted += [wall, self.item("LED 显示屏", city, rng.choice((24, 36, 48, 72)), start, end,
+                                       0.0 if wall else 0.7),
+                       self.item("激光投影机", city, rng.randint(2, 4) + guests // 400, start, end, 0.8),
+                       self.item("无线手持麦克风", city, rng.choice((4, 6, 8, 12)), start, end, 0.9),
+                       self.item("4K 摄像机", city, rng.randint(1, 3), start, end, 0.4),
+                       self.item("笔记本电脑", city, rng.randint(2, 6), start, end, 0.3)]
         if "interpretation" in categories:
             wanted += [self.item("同传接收器", city, int(guests * 0.6), project.start_at, project.end_at),
                        self.item("同传主机及译员台", city, 1, project.start_at, project.end_at)]
@@ -268,7 +273,7 @@ class SmallScale:
     def meal(self, project: Project, guests: int, first: date, last: date) -> Want | None:
         for caterer in self.of_kind("catering", project.city):
             dinner = project.type in ("gala", "incentive")
-            package = caterer.packages[1 if dinner else 0]
+            package = next(p for p in caterer.packages if dinner == any(w in p.name for w in DINNER_WORDS))
             start, end = (self.local(last, 18), self.local(last, 21)) if dinner else \
                 (self.local(first, 11, 30), self.local(first, 13, 30))
             heads = min(guests, caterer.stock)
@@ -375,7 +380,7 @@ class SmallScale:
         if held is None:
             return
         others = sorted((p for p in future if p.id != held.project_id),
-                        key=lambda p: (p.city != held.resource.city, p.status not in ("proposal", "enquiry")))
+                        key=lambda p: (p.city != held.resource.city, abs((p.start_at - held.starts_at).days)))
         if not others:
             return
         want = Want(held.resource, held.starts_at, held.ends_at, guests=held.guests, layout=held.layout)
