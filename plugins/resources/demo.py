@@ -35,7 +35,9 @@ from core.security.models import Department, user_department
 from core.services.models import SequenceCounter
 from core.services.sequences import next_number
 from plugins.project import demo_words as PW
+from plugins.project.demo import target_status
 from plugins.project.models import Project, Requirement
+from plugins.project.operations.projects import CODE_PATTERN, CODE_SEQUENCE
 from plugins.resources import demo_words as W
 from plugins.resources.models import (
     Act,
@@ -541,8 +543,9 @@ class LargeScale:
 
     def run(self) -> None:
         began = clock.monotonic()
-        self.load_projects()
-        infos = LargeCatalogue(self.session, self.rng, self.target_resources).build()
+        catalogue = LargeCatalogue(self.session, self.rng, self.target_resources)
+        infos = catalogue.build()
+        self.load_projects(catalogue.venues)
         self.progress(0, self.target, "bookings")
         tracks = self.tracks(infos)
         self.allocate(tracks)
@@ -551,7 +554,7 @@ class LargeScale:
             if len(self.pending["booking"]) >= CHUNK:
                 self.flush()
         self.flush()
-        self.advance_sequence()
+        advance(self.session, BOOKING_SEQUENCE, self.counters)
         self.writer.analyze([Booking.__table__, Occupancy.__table__, Maintenance.__table__, Resource.__table__,
                              Layout.__table__, resource_part])
         self.progress(self.target, self.target, "bookings")
@@ -561,22 +564,34 @@ class LargeScale:
 
     # -- projects ------------------------------------------------------------
 
-    def load_projects(self) -> None:
-        """Projects by city, as (first day, last day, id) sorted, to attach each booking to one of its days."""
+    def load_projects(self, venues: dict[str, list[str]]) -> None:
+        """Projects by city, as (first day, last day, id) sorted, to attach each booking to one of its days.
+
+        The project demo holds its meetings in fewer cities than the catalogue
+        has: cities with less than a meeting a week get meetings of their own.
+        """
+        by_city = self.project_days()
+        if not by_city:
+            raise Conflict(_("The large resources demo books for projects: load the project demo first."))
+        sparse = {city: names for city, names in venues.items()
+                  if sum(1 for first, _last, _id in by_city.get(city, ()) if 0 <= first < self.days) < self.days / 7}
+        if sparse:
+            MeetingMaker(self.session, self.rng, self.midnight[0].astimezone(self.zone).date(), self.days,
+                         self.today).add(sparse)
+            by_city = self.project_days()
+        self.projects = {city: self._index(rows) for city, rows in by_city.items()}
+        self.any_project = self._index([row for rows in by_city.values() for row in rows])
+
+    def project_days(self) -> dict[str, list[tuple[int, int, int]]]:
         day0 = self.midnight[0].astimezone(self.zone).date()
         by_city: dict[str, list[tuple[int, int, int]]] = {}
-        everything = []
         for pid, city, start, end in self.session.execute(
                 select(Project.id, Project.city, Project.start_at, Project.end_at)
                 .where(Project.status != "cancelled")):
             first = (start.astimezone(self.zone).date() - day0).days
             last = (end.astimezone(self.zone).date() - day0).days
             by_city.setdefault(city or "", []).append((first, last, pid))
-            everything.append((first, last, pid))
-        if not everything:
-            raise Conflict(_("The large resources demo books for projects: load the project demo first."))
-        self.projects = {city: self._index(rows) for city, rows in by_city.items()}
-        self.any_project = self._index(everything)
+        return by_city
 
     @staticmethod
     def _index(rows):
@@ -757,15 +772,78 @@ class LargeScale:
             self.pending[name] = []
         self.progress(min(self.written["booking"], self.target), self.target, "bookings")
 
-    def advance_sequence(self) -> None:
-        """Numbers handed out from now on follow the demo's own (no duplicate codes)."""
-        for year, last in sorted(self.counters.items()):
-            counter = self.session.get(SequenceCounter, (BOOKING_SEQUENCE, f"{year:04d}"))
-            if counter is None:
-                self.session.add(SequenceCounter(code=BOOKING_SEQUENCE, period=f"{year:04d}", next_value=last + 1))
-            else:
-                counter.next_value = max(counter.next_value, last + 1)
-        self.session.flush()
+
+
+def advance(session, code: str, last_by_year: dict[int, int]) -> None:
+    """Numbers sequence ``code`` hands out from now on follow the demo's own (no duplicate codes)."""
+    for year, last in sorted(last_by_year.items()):
+        counter = session.get(SequenceCounter, (code, f"{year:04d}"))
+        if counter is None:
+            session.add(SequenceCounter(code=code, period=f"{year:04d}", next_value=last + 1))
+        else:
+            counter.next_value = max(counter.next_value, last + 1)
+    session.flush()
+
+
+class MeetingMaker:
+    """Meetings in cities the project demo does not go to, so bookings there belong to a meeting there.
+
+    Written like the project demo's large scale (Core INSERTs, numbered by its
+    sequence) for the clients and managers its meetings have, with their
+    requirements but no task plan.
+    """
+
+    #: Meetings a city gets per day of the window and per venue in it.
+    RATE = 0.2
+
+    def __init__(self, session, rng: random.Random, day0: date, days: int, today: int):
+        self.session, self.rng, self.day0, self.days, self.today = session, rng, day0, days, today
+        self.zone = zone(session)
+        self.now = utcnow()
+        self.customers = list(session.scalars(select(Project.customer_id).distinct().order_by(Project.customer_id)))
+        self.managers = list(session.scalars(select(Project.manager_id).where(Project.manager_id.is_not(None))
+                                             .distinct().order_by(Project.manager_id))) or [None]
+        self.counters: dict[int, int] = {}
+        for period, following in session.execute(select(SequenceCounter.period, SequenceCounter.next_value)
+                                                 .where(SequenceCounter.code == CODE_SEQUENCE)):
+            if period.isdigit():
+                self.counters[int(period)] = following - 1
+
+    def at(self, day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=self.zone).astimezone(UTC)
+
+    def add(self, venues: dict[str, list[str]]) -> None:
+        rows = [self.meeting(city, names) for city, names in sorted(venues.items())
+                for _n in range(max(10, int(self.RATE * self.days * len(names))))]
+        table = Project.__table__
+        for start in range(0, len(rows), 2000):
+            chunk = rows[start:start + 2000]
+            ids = self.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                       [row for row, _categories in chunk]).scalars().all()
+            self.session.execute(insert(Requirement.__table__), [
+                {"project_id": pid, "category": c, "details": None, "created_at": row["created_at"],
+                 "updated_at": self.now, "version": 1}
+                for pid, (row, categories) in zip(ids, chunk) for c in categories])
+        advance(self.session, CODE_SEQUENCE, self.counters)
+
+    def meeting(self, city: str, venues: list[str]) -> tuple[dict, tuple[str, ...]]:
+        rng = self.rng
+        word, kind, categories, sizes, days = rng.choices(PW.EVENTS, PW.EVENT_WEIGHTS)[0]
+        first = self.day0 + timedelta(days=rng.randrange(self.days))
+        last = first + timedelta(days=days - 1)
+        status = target_status(rng, first, last, self.day0 + timedelta(days=self.today))
+        self.counters[first.year] = n = self.counters.get(first.year, 0) + 1
+        start, end = self.at(first, 9), self.at(last, 18)
+        confirmed = status not in ("enquiry", "proposal")
+        return {"code": CODE_PATTERN.format(n=n, year=first.year), "type": kind, "status": status,
+                "name": f"{rng.choice(W.CLIENT_BRANDS)}{first.year}年{word}", "customer_id": rng.choice(self.customers),
+                "contact_id": None, "manager_id": rng.choice(self.managers), "start_at": start, "end_at": end,
+                "city": city, "venue": rng.choice(venues), "attendance": rng.choice(sizes),
+                "description": None, "internal_notes": None,
+                "confirmed_at": start - timedelta(days=60) if confirmed else None,
+                "completed_at": end + timedelta(days=1) if status in ("completed", "closed") else None,
+                "closed_at": end + timedelta(days=30) if status == "closed" else None, "cancelled_at": None,
+                "created_at": start - timedelta(days=120), "updated_at": self.now, "version": 1}, categories
 
 
 class LargeCatalogue:
@@ -776,6 +854,8 @@ class LargeCatalogue:
         self.names: set[str] = set()
         self.suppliers: dict[str, dict] = {}
         self.codes: Counter = Counter()
+        #: City -> its venues' names (of those kept), for meetings held there.
+        self.venues: dict[str, list[str]] = {}
 
     def build(self) -> list[Info]:
         specs: list[dict] = []
@@ -784,6 +864,9 @@ class LargeCatalogue:
             if self.limit is not None and len(specs) >= self.limit:
                 break
         specs = specs[:self.limit] if self.limit is not None else specs
+        for s in specs:
+            if s["kind"] == "venue" and s["supplier"] not in self.venues.setdefault(s["city"], []):
+                self.venues[s["city"]].append(s["supplier"])
         return self.insert(specs)
 
     def unique(self, make) -> str:

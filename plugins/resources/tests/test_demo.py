@@ -124,11 +124,11 @@ def test_the_large_generator_scaled_down_writes_bookings_that_never_collide(kern
     seen = []
     with kernel.system_session() as s:
         demo.load_demo(s, "large", lambda done, total, label: seen.append((done, total)),
-                       resources=50, bookings=2000, days_back=40, days_ahead=20)
+                       resources=120, bookings=2000, days_back=40, days_ahead=20)
         s.commit()
 
     with kernel.system_session() as s:
-        assert s.scalar(select(func.count()).select_from(Resource)) == 50
+        assert s.scalar(select(func.count()).select_from(Resource)) == 120
         kinds = set(s.scalars(select(Resource.kind).distinct()))
         assert kinds == {"venue", "equipment", "catering", "troupe", "generic"}
         combined = s.scalars(select(Resource).where(Resource.name.like("%多功能厅AB"))).all()
@@ -139,7 +139,11 @@ def test_the_large_generator_scaled_down_writes_bookings_that_never_collide(kern
         assert statuses["confirmed"] > total / 2 and {"held", "cancelled", "requested"} <= set(statuses)
         cities = s.execute(select(Resource.city, Project.city).join(Booking, Booking.resource_id == Resource.id)
                            .join(Project, Project.id == Booking.project_id).distinct()).all()
-        assert cities == [("上海", "上海")]  # the first city's resources, booked by its own meetings
+        assert set(cities) == {("上海", "上海"), ("北京", "北京")}  # each booked by meetings held there
+        # 北京 had no meetings: it got its own, numbered after the others
+        made = s.scalars(select(Project).where(Project.city == "北京")).all()
+        assert len(made) >= 10 and all(re.fullmatch(r"HW-20\d\d-\d{4}", p.code) for p in made)
+        assert {p.venue for p in made} <= set(s.scalars(select(Supplier.name)))
         on_parts = s.scalar(select(func.count()).select_from(Occupancy).join(
             Booking, Booking.id == Occupancy.booking_id).where(Booking.resource_id.in_([r.id for r in combined])))
         assert on_parts and on_parts % 2 == 0  # a combined booking takes both halls
