@@ -123,6 +123,13 @@ class Want:
 
 
 class SmallScale:
+    """The agency's address book, then each demo meeting's bookings in date order, as people made them.
+
+    Every booking is checked with the occupancy rule before it is written, so a
+    hall taken by an earlier meeting sends the next one to another hall, and
+    its occupancy is written by ``occupy_booking``.
+    """
+
     def __init__(self, session, progress):
         self.session, self.progress = session, progress
         self.rng = random.Random(20260401)
@@ -454,6 +461,7 @@ class Info:
     teardown: timedelta
     parts: tuple[int, ...]
     stock: int
+    auto_approve: bool
     layouts: list[tuple[str, int]]
     #: Caterer: (price per head, package); troupe: (fee, act).
     prices: list[tuple[Decimal, str]]
@@ -515,7 +523,9 @@ class LargeScale:
     Each exclusive resource is one *track*: a timeline of slots of whole local
     days, at most one slot a day, drawn without overlap. A slot is used between
     07:30 and 22:00 and buffers are at most four hours before and three after,
-    so two slots on neighbouring days never touch. A combined hall and its
+    so two slots on neighbouring days never touch (a room block's nights run
+    from 14:00 to 12:00, without buffers, and the next stay checks in at 14:00
+    of the last morning the earliest). A combined hall and its
     parts share one track (a slot books A, B, A and B apart, or AB). A stocked
     resource is split into lanes whose capacities add up to its stock, each
     lane a track whose bookings take at most its capacity — so at any instant
@@ -537,7 +547,7 @@ class LargeScale:
         self.writer = BulkWriter(session)
         self.staff = approvers(session)
         self.counters: dict[int, int] = {}
-        self.ids: list[int] = []
+        self.ids: dict[str, list[int]] = {}
         self.written = Counter()
         self.pending: dict[str, list[tuple]] = {"maintenance": [], "booking": [], "occupancy": []}
 
@@ -704,7 +714,7 @@ class LargeScale:
                 self.booking(info, track.capacity, first, start, end)
 
     def maintenance(self, info: Info, first: int, length: int) -> None:
-        mid, = self.writer.reserve_ids(Maintenance.__table__, 1)
+        mid = self.next_id(Maintenance.__table__, 500)
         start = self.midnight[first] + timedelta(hours=8)
         end = self.midnight[first + length - 1] + timedelta(hours=20)
         created = min(self.now, start) - timedelta(days=30)
@@ -735,16 +745,14 @@ class LargeScale:
             quantity = rng.randint(max(1, capacity // 3), capacity)
         created = min(start - timedelta(days=rng.randint(7, 120)), now - timedelta(hours=rng.randint(1, 72)))
         subtotal, tax, total = quote(price, info.pricing_unit, quantity, start, end)
-        if not self.ids:
-            self.ids = self.writer.reserve_ids(Booking.__table__, CHUNK)[::-1]
-        bid = self.ids.pop()
+        bid = self.next_id(Booking.__table__, CHUNK)
         year = created.astimezone(self.zone).year
         self.counters[year] = n = self.counters.get(year, 0) + 1
         confirmed_at = approved_by = hold = closed = reason = None
         if status == "confirmed":
             confirmed_at = min(now, created + timedelta(days=1))
             staff = self.staff.get(APPROVING_DEPARTMENT[info.kind])
-            approved_by = staff[bid % len(staff)] if staff else None
+            approved_by = staff[bid % len(staff)] if staff and not info.auto_approve else None
         elif status == "held":
             hold = min(now + timedelta(days=rng.randint(1, 10)), start - timedelta(days=1))
         elif status in ("cancelled", "rejected", "expired"):
@@ -762,6 +770,13 @@ class LargeScale:
                                                   exclusive))
         if status == "held" and rank == 1 and rng.random() < 0.15:
             self.booking(info, capacity, first, start, end, status="waitlisted", rank=2)
+
+    def next_id(self, table, block: int) -> int:
+        """A primary key for a row written later, taken from blocks reserved ``block`` at a time."""
+        pool = self.ids.setdefault(table.name, [])
+        if not pool:
+            pool += reversed(self.writer.reserve_ids(table, block))
+        return pool.pop()
 
     def flush(self) -> None:
         tables = {"maintenance": (Maintenance.__table__, MAINTENANCE_COLUMNS),
@@ -815,15 +830,13 @@ class MeetingMaker:
     def add(self, venues: dict[str, list[str]]) -> None:
         rows = [self.meeting(city, names) for city, names in sorted(venues.items())
                 for _n in range(max(10, int(self.RATE * self.days * len(names))))]
-        table = Project.__table__
-        for start in range(0, len(rows), 2000):
-            chunk = rows[start:start + 2000]
-            ids = self.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                       [row for row, _categories in chunk]).scalars().all()
-            self.session.execute(insert(Requirement.__table__), [
-                {"project_id": pid, "category": c, "details": None, "created_at": row["created_at"],
-                 "updated_at": self.now, "version": 1}
-                for pid, (row, categories) in zip(ids, chunk) for c in categories])
+        writer, table = BulkWriter(self.session), Project.__table__
+        ids = writer.reserve_ids(table, len(rows))
+        columns = ("id",) + tuple(rows[0][0])
+        writer.write(table, columns, [(pid, *row.values()) for pid, (row, _c) in zip(ids, rows)])
+        writer.write(Requirement.__table__, ("project_id", "category", "created_at", "updated_at", "version"),
+                     [(pid, c, row["created_at"], self.now, 1) for pid, (row, categories) in zip(ids, rows)
+                      for c in categories])
         advance(self.session, CODE_SEQUENCE, self.counters)
 
     def meeting(self, city: str, venues: list[str]) -> tuple[dict, tuple[str, ...]]:
@@ -1030,4 +1043,5 @@ class LargeCatalogue:
         return Info(id=rid, kind=kind, track=track, city=spec["city"], price=spec["unit_price"], pricing_unit=spec["pricing_unit"],
                     setup=timedelta(minutes=spec["setup_minutes"]), teardown=timedelta(minutes=spec["teardown_minutes"]),
                     parts=parts if len(parts) > 1 else (rid,), stock=spec["stock"],
+                    auto_approve=spec.get("auto_approve", False),
                     layouts=list(spec.get("layouts", {}).items()), prices=prices, min_guests=spec.get("min_guests") or 1)
