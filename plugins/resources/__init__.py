@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core import Manifest, hookimpl
 from plugins.resources import demo
+from plugins.resources.datasets import DATASETS
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
 from plugins.resources.permissions import PERMISSIONS, RECORD_RULES, ROLES
@@ -57,6 +58,11 @@ def huiwu_events():
 @hookimpl
 def huiwu_event_handlers():
     return HANDLERS
+
+
+@hookimpl
+def huiwu_analytics_datasets():
+    return DATASETS
 
 
 @hookimpl
