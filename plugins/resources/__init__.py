@@ -9,6 +9,7 @@ who gets which hall. Every hook the plugin answers is below; the work is in
 from __future__ import annotations
 
 from core import Manifest, hookimpl
+from plugins.resources import demo
 from plugins.resources.admin import admin_views
 from plugins.resources.api import blp
 from plugins.resources.api_availability import blp as availability_blp
@@ -93,3 +94,8 @@ def huiwu_api_blueprints():
 @hookimpl
 def huiwu_analytics_datasets():
     return DATASETS
+
+
+@hookimpl
+def huiwu_demo_data(session, scale, progress):
+    demo.load_demo(session, scale, progress)
