@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from core.security.models import User
 from core.services.company import profile
+from core.web.i18n import BABEL_LOCALE
 from plugins.crm.models import Customer
 from plugins.project.models import Project
 from plugins.resources.models import Booking, Contract, Resource, Supplier
@@ -71,8 +72,7 @@ def _agency(session) -> Agency:
 
 def _render(data: ContractData) -> bytes:
     if has_app_context():
-        locale = current_app.extensions["huiwu"].settings.locale
-        with force_locale("zh_Hans_CN" if locale.startswith("zh") else locale):
+        with force_locale(BABEL_LOCALE[current_app.extensions["huiwu"].settings.locale]):
             return render_contract(data)
     return render_contract(data)
 

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-
-def zone(session) -> ZoneInfo:
-    return ZoneInfo(session.info["kernel"].settings.timezone)
+from plugins.project.operations.common import zone
 
 
 def local(session, moment: datetime) -> datetime:
