@@ -1,8 +1,10 @@
 """The catalogue in the admin: resources (with layouts, packages, acts and parts inline) and suppliers.
 
 The resource's details page shows its timeline and how to subscribe to its
-calendar. Saving goes through ``operations.catalogue_checks``, so a refusal
-names its field and nothing half-made is stored.
+calendar. Saving goes through ``operations.catalogue_checks`` and the kind's
+rules in ``operations.catalogue``, so a refusal names its field and nothing
+half-made is stored; a change of buffers, parts or stock rewrites what the
+coming bookings occupy (``operations.footprint``) or is refused.
 """
 # ruff: noqa: RUF012  (Flask-Admin is configured with class-level dicts it never mutates)
 from __future__ import annotations
@@ -26,7 +28,7 @@ from plugins.resources.admin.base import (
 )
 from plugins.resources.models import Act, Layout, Package, Resource
 from plugins.resources.models.choices import KINDS, LAYOUTS, PRICING_UNITS, RESOURCE_STATUSES
-from plugins.resources.operations import catalogue_checks, timeline, timeline_chart
+from plugins.resources.operations import catalogue, catalogue_checks, footprint, timeline, timeline_chart
 
 LABELS = {
     "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "specification": _l("Specification"),
@@ -86,6 +88,10 @@ class ResourceView(ResourcesModelView):
         (Act, {"form_columns": ("id", "name", "duration_minutes", "fee"), "column_labels": LABELS}),
     )
 
+    def update_model(self, form, model):
+        g.resources_footprint = footprint.snapshot(model)
+        return super().update_model(form, model)
+
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         session = self.session()
@@ -94,8 +100,11 @@ class ResourceView(ResourcesModelView):
         with session.no_autoflush:
             model.code = (model.code or "").strip().upper()
             if not model.code:
-                model.code = catalogue_checks.new_code(session, model.kind)
+                model.code = catalogue.new_code(session, model.kind)
             catalogue_checks.check_resource(session, model)
+            catalogue.check_kind(model)
+        if not is_created:
+            footprint.keep_true(session, model, g.pop("resources_footprint"))
 
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
@@ -115,6 +124,8 @@ class ResourceView(ResourcesModelView):
         return extra
 
     def handle_view_exception(self, exc):
+        if isinstance(exc, DomainError) and exc.field == "part_ids":
+            exc.field = "parts"
         if isinstance(exc, DomainError) and exc.field in ("layouts", "packages", "acts"):
             # Inline lists have no single field to carry the message: it is flashed.
             exc.field = None

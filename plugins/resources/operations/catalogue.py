@@ -29,7 +29,7 @@ from plugins.project.operations.common import decimal, get_or_404, require
 from plugins.resources.models import Resource, Supplier
 from plugins.resources.models.choices import KINDS, PRICING_UNITS, RESOURCE_STATUSES
 from plugins.resources.operations import catalogue_details as details
-from plugins.resources.operations import occupancy
+from plugins.resources.operations import footprint, occupancy
 from plugins.resources.operations.values import amount, one_of, optional_whole, text, whole
 
 CODE_PREFIX = {"venue": "VEN", "equipment": "EQP", "catering": "CAT", "troupe": "TRP", "generic": "GEN"}
@@ -172,12 +172,17 @@ def create_resource(session, data: dict) -> Resource:
 
 
 def update_resource(session, resource: Resource, data: dict) -> Resource:
-    """Change ``resource``; a stock below what is already booked at one time is refused."""
+    """Change ``resource``; a stock below what is already booked at one time is refused.
+
+    A change of buffers, parts or stock rewrites what the coming bookings
+    occupy (``footprint``), or is refused when two of them would clash.
+    """
     require(session, "resources.resource.update")
     values = _clean(session, data, partial=True)
     if values.get("code") == "":
         raise ValidationFailed(_("This field is required."), field="code")
     old_stock = resource.stock
+    before = footprint.snapshot(resource)
     for key, value in values.items():
         setattr(resource, key, value)
     _set_details(session, resource, data)
@@ -186,6 +191,7 @@ def update_resource(session, resource: Resource, data: dict) -> Resource:
         _check_code(session, resource)
     if resource.stock < old_stock:
         _check_stock_covers_bookings(session, resource)
+    footprint.keep_true(session, resource, before)
     session.flush()
     return resource
 

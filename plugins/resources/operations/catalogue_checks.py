@@ -1,4 +1,4 @@
-"""The checks a resource passes before the admin saves it, and the code it gets when left empty.
+"""The checks a resource passes before the admin saves it.
 
 Deliberately small: the admin's resource form is a plain model form, and
 these make sure it never stores a resource the occupancy rule cannot work
@@ -11,21 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.errors import ValidationFailed
-from core.services.sequences import next_number
 from plugins.resources.models import Resource, Supplier, resource_part
 from plugins.resources.models.choices import KINDS, LAYOUTS, PRICING_UNITS, RESOURCE_STATUSES
-
-#: ``VEN-0001``: the code's prefix per kind.
-CODE_PREFIXES = {"venue": "VEN", "equipment": "EQP", "catering": "CAT", "troupe": "TRP", "generic": "GEN"}
-
-
-def new_code(session, kind: str) -> str:
-    """The next free code of ``kind`` (codes typed by hand or imported are skipped, not reused)."""
-    prefix = CODE_PREFIXES.get(kind, "RES")
-    while True:
-        code = next_number(session, f"resources.code_{kind}", prefix + "-{n:04d}", period="none")
-        if session.scalar(select(Resource.id).where(Resource.code == code)) is None:
-            return code
 
 
 def check_resource(session, resource: Resource) -> None:

@@ -92,7 +92,8 @@ def test_a_combined_hall_is_made_of_plain_halls(db, manager, make_resource):
     a, b = make_resource("A厅"), make_resource("B厅")
     form = manager.get("/admin/resources_catalogue/new/").get_data(as_text=True)
     base = {"csrf_token": csrf_from(form), "kind": "venue", "status": "available", "unit_price": "30000",
-            "pricing_unit": "day", "stock": "1", "setup_minutes": "0", "teardown_minutes": "0"}
+            "pricing_unit": "day", "stock": "1", "setup_minutes": "0", "teardown_minutes": "0",
+            "layouts-0-layout": "theatre", "layouts-0-capacity": "600"}
     one = manager.post("/admin/resources_catalogue/new/", data={**base, "name": "只有A", "parts": str(a.id)})
     assert "at least two parts" in one.get_data(as_text=True)
     assert manager.post("/admin/resources_catalogue/new/",
