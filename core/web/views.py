@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 from core.security import log as security_log
 from core.security.login import authenticate
 from core.security.principal import principal_for
+from core.web import charts
 from core.web.auth import LoginUser
 from core.web.i18n import LOCALES, chosen_locale
 
@@ -82,6 +83,7 @@ def set_locale(code: str):
 
 def init_views(app, kernel) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(charts.bp)
 
     @app.context_processor
     def _helpers():

@@ -1,17 +1,18 @@
 """What every CRM admin view shares: its templates and how values are shown."""
 from __future__ import annotations
 
-from datetime import UTC
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_admin.form.widgets import DateTimePickerWidget
-from flask_babel import format_datetime, format_decimal
 from markupsafe import Markup, escape
-from wtforms import DateTimeField
 
 from core.admin import SecureModelView, SecureView
+from core.admin.formatting import (  # noqa: F401  (the CRM's pages import them from here)
+    LocalDateTimeField,
+    instant_formatter,
+    money,
+    vocabulary_formatter,
+    when,
+)
 from plugins.crm.handlers import EVENT_LABELS, FOLLOW_UP_LABELS
 from plugins.crm.models.choices import (
     COMMUNICATION_KINDS,
@@ -44,47 +45,6 @@ def select_field(pairs, blank: bool = True) -> dict:
     items = pairs.items() if isinstance(pairs, dict) else pairs
     choices = ([("", "—")] if blank else []) + list(items)
     return {"choices": choices, "filters": [lambda v: v or None]}
-
-
-class LocalDateTimeField(DateTimeField):
-    """An instant typed and shown in the company's time zone, stored in UTC."""
-
-    widget = DateTimePickerWidget()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"])
-        super().__init__(label, validators, **kwargs)
-
-    @staticmethod
-    def zone():
-        return ZoneInfo(current_app.extensions["huiwu"].settings.timezone)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.astimezone(self.zone()).strftime(self.strptime_format[0]) if self.data else ""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=self.zone()).astimezone(UTC)
-
-
-def when(value) -> str:
-    """An instant in the company's time zone, minutes precision."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
-
-
-def money(value) -> str:
-    return f"¥{format_decimal(value, '#,##0.00')}" if value is not None else ""
-
-
-def vocabulary_formatter(vocabulary):
-    return lambda _v, _c, model, name: label(vocabulary, getattr(model, name))
-
-
-def instant_formatter(_v, _c, model, name):
-    return when(getattr(model, name))
 
 
 def masked_mobile(_v, _c, model, name):

@@ -1,4 +1,4 @@
-"""The progress report in the admin: the page with its Gantt chart, the PDF, the workbook, plotly.js."""
+"""The progress report in the admin: the page with its Gantt chart, the PDF, the workbook."""
 from __future__ import annotations
 
 from flask import Response, abort, current_app, url_for
@@ -31,7 +31,7 @@ class ReportView(ProjectPage):
     @expose("/<int:project_id>")
     def report_view(self, project_id):
         session, data = self._report(project_id)
-        chart = gantt.chart_html(session, data.tasks, url_for(".plotly_js"))
+        chart = gantt.chart_html(session, data.tasks, url_for("huiwu_charts.plotly_js"))
         return self.render("project/report.html", report=data, chart=chart)
 
     @expose("/<int:project_id>.pdf")
@@ -46,10 +46,3 @@ class ReportView(ProjectPage):
         return Response(exports.xlsx(session, data), headers={
             "Content-Disposition": f'attachment; filename="{data.project.code}.xlsx"'},
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-    @expose("/plotly.min.js")
-    def plotly_js(self):
-        response = Response(gantt.plotly_js(), mimetype="application/javascript")
-        response.cache_control.max_age = 86400
-        response.cache_control.public = True
-        return response

@@ -5,18 +5,12 @@ from datetime import timedelta
 
 import plotly.graph_objects as go
 from flask_babel import gettext as _
-from plotly.offline import get_plotlyjs
 
 from plugins.project.models.choices import TASK_STATUSES, label
 from plugins.project.operations.common import zone
 
 COLOURS = {"todo": "#6c757d", "in_progress": "#007bff", "blocked": "#dc3545", "done": "#28a745",
            "cancelled": "#adb5bd"}
-
-
-def plotly_js() -> str:
-    """plotly.js as the installed plotly package ships it (served by the plugin; no CDN)."""
-    return get_plotlyjs()
 
 
 def chart_html(session, tasks, script_url: str) -> str:

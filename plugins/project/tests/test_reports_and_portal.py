@@ -32,8 +32,8 @@ def test_staff_report_page_pdf_and_workbook(client_as, pm, running):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert '"type":"bar"' in html and ("确认菜单" in html or "\\u786e\\u8ba4\\u83dc\\u5355" in html)
-    assert "/admin/project_reports/plotly.min.js" in html and "cdn.plot.ly" not in html
-    assert api.get("/admin/project_reports/plotly.min.js").status_code == 200
+    assert "/charts/plotly.min.js" in html and "cdn.plot.ly" not in html
+    assert api.get("/charts/plotly.min.js").status_code == 200
     pdf = api.get(f"/admin/project_reports/{running}.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "确认菜单" in text and SECRET_NOTE in text

@@ -6,7 +6,7 @@ Endpoints (the API's blueprint is ``resources_availability``, so no page may tak
     resources_suppliers     suppliers
     resources_maintenance   maintenance windows (through operations.maintenance)
     resources_find          the availability search, with a "Book" link per free resource
-    resources_timeline      the timeline of a kind over a period; serves plotly.min.js
+    resources_timeline      the timeline of a kind over a period
 """
 from __future__ import annotations
 

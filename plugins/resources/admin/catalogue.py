@@ -120,7 +120,7 @@ class ResourceView(ResourcesModelView):
             start = datetime.now(zone()).replace(hour=0, minute=0, second=0, microsecond=0)
             data = timeline.for_resources(session, [model.id], start, start + timedelta(days=DETAILS_DAYS))
             extra.update(timeline=data, chart=timeline_chart.chart_html(
-                session, data, url_for("resources_timeline.plotly_js")))
+                session, data, url_for("huiwu_charts.plotly_js")))
         return extra
 
     def handle_view_exception(self, exc):

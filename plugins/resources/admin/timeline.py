@@ -1,13 +1,9 @@
-"""The "Timeline" page: every resource of a kind over a period, as a chart and a list; and plotly.js itself.
-
-plotly.js is served from here, out of the installed plotly package, for
-this page and the resource details page alike: no CDN.
-"""
+"""The "Timeline" page: every resource of a kind over a period, as a chart and a list."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -54,7 +50,7 @@ class TimelineView(ResourcesPage):
                 data = timeline.for_kind(session, form.kind.data, day_start(form.starts_on.data),
                                          day_start(form.ends_on.data + timedelta(days=1)),
                                          city=(form.city.data or "").strip() or None)
-                chart = timeline_chart.chart_html(session, data, url_for(".plotly_js"))
+                chart = timeline_chart.chart_html(session, data, url_for("huiwu_charts.plotly_js"))
             except ValidationFailed as exc:
                 field = form._fields.get({"starts_at": "starts_on", "ends_at": "ends_on"}.get(exc.field, exc.field))
                 if field is not None:
@@ -62,10 +58,3 @@ class TimelineView(ResourcesPage):
         return self.render("resources/timeline.html", form=form, timeline=data, chart=chart,
                            titles={line.resource_id: line.title for line in data.lines} if data else {},
                            limit=LIST_LIMIT, status_label=timeline_chart.status_label)
-
-    @expose("/plotly.min.js")
-    def plotly_js(self):
-        response = Response(timeline_chart.plotly_js(), mimetype="application/javascript")
-        response.cache_control.max_age = 86400
-        response.cache_control.public = True
-        return response

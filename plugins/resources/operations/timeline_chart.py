@@ -3,14 +3,12 @@
 One line per resource; a pale bar for the whole occupied stretch (set-up and
 tear-down included) under a coloured bar for the booked window itself, the
 colour saying the booking's status (or maintenance). The page loads
-plotly.js from our own URL (``plotly_js`` serves it): no CDN, because
-customers run this on closed networks.
+plotly.js from the kernel's own URL (``core.web.charts``): no CDN.
 """
 from __future__ import annotations
 
 import plotly.graph_objects as go
 from flask_babel import gettext as _
-from plotly.offline import get_plotlyjs
 
 from plugins.resources.models.choices import BOOKING_STATUSES
 from plugins.resources.operations.timefmt import span_text, zone
@@ -20,11 +18,6 @@ COLOURS = {"held": "#ffc107", "requested": "#17a2b8", "confirmed": "#28a745", "m
 BUFFER_COLOUR = "#ced4da"
 #: Bars narrower than this (ms) would be invisible on a month's chart.
 MIN_WIDTH_MS = 15 * 60 * 1000
-
-
-def plotly_js() -> str:
-    """plotly.js as the installed plotly package ships it."""
-    return get_plotlyjs()
 
 
 def status_label(status: str) -> str:

@@ -33,7 +33,7 @@ def test_every_page_opens_for_a_resource_manager(manager, make_resource):
     for url in (*PAGES, f"/admin/resources_catalogue/edit/?id={hall.id}",
                 "/admin/resources_catalogue/?flt0_0=venue"):
         assert manager.get(url).status_code == 200, url
-    script = manager.get("/admin/resources_timeline/plotly.min.js")
+    script = manager.get("/charts/plotly.min.js")
     assert script.status_code == 200 and script.mimetype == "application/javascript"
 
 
@@ -55,7 +55,7 @@ def test_details_show_the_timeline_and_how_to_subscribe(db, manager, make_resour
     hall = make_resource("国际会议厅", code="VEN-0001")
     page = manager.get(f"/admin/resources_catalogue/details/?id={hall.id}").get_data(as_text=True)
     assert f"/api/v1/resources/{hall.id}/calendar.ics?token=YOUR-TOKEN" in page
-    assert "/admin/resources_timeline/plotly.min.js" in page and "cdn.plot.ly" not in page
+    assert "/charts/plotly.min.js" in page and "cdn.plot.ly" not in page
     assert "resources.availability.read" in page
 
 
@@ -178,7 +178,7 @@ def test_the_timeline_page_shows_a_kind_over_a_period(db, manager, make_resource
     page = manager.get("/admin/resources_timeline/", query_string={
         "kind": "equipment", "starts_on": "2030-06-01", "ends_on": "2030-06-07"}).get_data(as_text=True)
     assert booking.code in page and "EQP-0001 灯光" in page and "VEN-0001" not in page
-    assert "/admin/resources_timeline/plotly.min.js" in page
+    assert "/charts/plotly.min.js" in page
     backwards = manager.get("/admin/resources_timeline/", query_string={
         "kind": "equipment", "starts_on": "2030-06-07", "ends_on": "2030-06-01"}).get_data(as_text=True)
     assert "The end must be after the start." in backwards

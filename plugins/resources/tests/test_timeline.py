@@ -77,8 +77,8 @@ def test_the_chart_draws_every_line_with_the_local_script(db, make_resource, raw
     make_resource("会议室", code="VEN-0002")
     book(db, raw_booking, hall, T0, T0 + 3 * H)
     data = timeline.for_kind(db, "venue", T0 - DAY, T0 + DAY)
-    html = timeline_chart.chart_html(db, data, "/admin/resources_timeline/plotly.min.js")
-    assert '<script charset="utf-8" src="/admin/resources_timeline/plotly.min.js"></script>' in html
+    html = timeline_chart.chart_html(db, data, "/charts/plotly.min.js")
+    assert '<script charset="utf-8" src="/charts/plotly.min.js"></script>' in html
     assert "cdn" not in html.lower()
     assert all(json.dumps(title) in html for title in ("VEN-0001 宴会厅", "VEN-0002 会议室"))  # as plotly writes it
     assert "BK-T-0001" in html and "2030-06-03T09:00:00+08:00" in html  # company time on the axis
