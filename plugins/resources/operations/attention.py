@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.errors import ValidationFailed
 from plugins.project.operations.common import require
 from plugins.resources.models import Booking, Resource
 from plugins.resources.operations import availability, change_rules
@@ -34,7 +35,11 @@ def find_alternatives(session, booking: Booking, starts_at: datetime, ends_at: d
     need = availability.Need(starts_at=starts_at, ends_at=ends_at, kind=booking.resource.kind,
                              layout=booking.layout, guests=booking.guests, quantity=booking.quantity or 1,
                              city=city)
-    options = [o for o in availability.search(session, need) if o.free and o.resource_id != booking.resource_id]
+    try:
+        found = availability.search(session, need)
+    except ValidationFailed:  # a need the search cannot take (a window beyond its reach): none to offer
+        return []
+    options = [o for o in found if o.free and o.resource_id != booking.resource_id]
     if place and options:
         where = dict(session.execute(select(Resource.id, Resource.location)
                                      .where(Resource.id.in_([o.resource_id for o in options]))).all())

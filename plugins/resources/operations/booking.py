@@ -4,6 +4,8 @@
   hold, cancel, change the window or quantity;
 - ``holds``: holds that lapse (``expire_holds``, also a scheduled job);
 - ``waitlist``: ranks, and promotion when a slot comes free;
+- ``attention``: bookings flagged when they could not follow a project change
+  (``following``), with their alternatives;
 - ``booking_input``: what a booking may ask for, each refusal naming its field;
 - ``pricing``: the quote stored on each booking.
 """

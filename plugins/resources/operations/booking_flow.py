@@ -121,13 +121,14 @@ def cancel(session, booking: Booking, reason: str | None) -> Booking:
     return close(session, booking, "cancelled", _reason(reason))
 
 
-def change(session, booking: Booking, data: dict) -> Booking:
+def change(session, booking: Booking, data: dict, *, promote: bool = True) -> Booking:
     """Move or resize an active booking: all of it, or nothing when the new window or quantity is taken.
 
     The booking's old slot is released and the new one taken in one
     savepoint; a conflict rolls it back, so the booking keeps its old slot.
-    What the change freed is offered to the waiting list. A move clears the
-    booking's flag (``attention``).
+    What the change freed is offered to the waiting list, unless ``promote``
+    is false: a caller moving several bookings as a block offers it once
+    they all moved. A move clears the booking's flag (``attention``).
     """
     require(session, "resources.booking.update")
     _expect(booking, ACTIVE_STATUSES)
@@ -145,7 +146,8 @@ def change(session, booking: Booking, data: dict) -> Booking:
     if booking.status == "confirmed":
         issue_contract(session, booking, _("Changed"))
     events.changed(session, booking, before)
-    waiting_list.promote(session, [booking.resource_id])
+    if promote:
+        waiting_list.promote(session, [booking.resource_id])
     return booking
 
 

@@ -8,7 +8,10 @@ others exactly as a move by hand would be.
 
 Each booking is moved in a savepoint of its own: one that does not fit at
 the new time is put back as it was and flagged, and the others move all the
-same. The resources of all the bookings are locked up front, in the one
+same. The bookings move as a block, the waiting lists are served after: a
+slot one of them left goes to the next of the project's bookings moving
+into it rather than to a stranger who waited for it, who is offered what
+is still free once all moved. The resources of all the bookings are locked up front, in the one
 order every booking action locks in, so the moves cannot deadlock with a
 booking being made meanwhile.
 
@@ -75,13 +78,11 @@ def follow(session, payload: dict) -> Followed | None:
 def _follow_time(session, followed: Followed, bookings: list[Booking], before: dict, after: dict) -> None:
     shift = change_rules.start_shift(before, after)
     old_end, new_end = change_rules.ends(before, after, followed.project.end_at)
-    waiting = []
     for booking in change_rules.in_moving_order(bookings, shift):
         old_start = booking.starts_at
         if shift:
             if booking.status == "waitlisted":
                 _move_waiting(session, followed, booking, shift)
-                waiting.append(booking.resource_id)
             else:
                 _move(session, followed, booking, shift)
         if booking not in followed.flagged and change_rules.after_the_end(old_start, booking.starts_at, old_end,
@@ -91,8 +92,8 @@ def _follow_time(session, followed: Followed, bookings: list[Booking], before: d
                 "%(when)s is after the project's new end (change #%(change)d): cancel or move it.",
                 when=when, change=followed.change.id), [])
             followed.flagged.append(booking)
-    if waiting:
-        waiting_list.promote(session, waiting)
+    if shift:  # the block has moved: now what it left is offered to who waited for it
+        waiting_list.promote(session, sorted({b.resource_id for b in bookings}))
 
 
 def _move(session, followed: Followed, booking: Booking, shift: timedelta) -> None:
@@ -100,7 +101,7 @@ def _move(session, followed: Followed, booking: Booking, shift: timedelta) -> No
     starts_at, ends_at = booking.starts_at + shift, booking.ends_at + shift
     try:
         with session.begin_nested():
-            booking_flow.change(session, booking, {"starts_at": starts_at, "ends_at": ends_at})
+            booking_flow.change(session, booking, {"starts_at": starts_at, "ends_at": ends_at}, promote=False)
     except DomainError as exc:  # put back as it was by the savepoint; a person decides
         alternatives = attention.find_alternatives(session, booking, starts_at, ends_at,
                                                    city=booking.resource.city)
@@ -127,12 +128,12 @@ def _follow_venue(session, followed: Followed, bookings: list[Booking], before: 
     change = change_rules.venue_change(before, after)
     if not change:
         return
-    city = change.city or followed.project.city
     for booking in bookings:
         problem = change_rules.venue_problem(booking.resource, change)
         if problem is None:
             continue
         place = (change.venue or followed.project.venue) if booking.resource.kind == "venue" else None
+        city = change.city or followed.project.city or booking.resource.city
         alternatives = attention.find_alternatives(session, booking, booking.starts_at, booking.ends_at,
                                                    city=city, place=place)
         attention.flag(session, booking, _("The project's venue changed (change #%(change)d): %(why)s",

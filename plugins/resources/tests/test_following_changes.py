@@ -176,13 +176,34 @@ def test_a_change_delivered_twice_moves_nothing_twice(db, kernel, pm, boss, mana
     assert len(notices(db, pm)) == 1
 
 
-def test_two_days_of_one_hall_both_move_a_day_later(db, pm, boss, project_for, hall, book, change_project):
-    project = project_for(pm)
+def test_two_days_of_one_hall_move_as_a_block_before_the_waiting_list_is_served(
+        db, pm, boss, project_for, hall, book, change_project):
+    project, other = project_for(pm), project_for(pm, name="2030 经销商年会")
     first = book(pm, project, hall, T0, T0 + 8 * H)
     second = book(pm, project, hall, T0 + D, T0 + D + 8 * H)
-    change_project(pm, boss, project, "time", {"start_at": (T0 + D).isoformat(), "end_at": (T0 + D + 8 * H).isoformat()})
+    waits_day_one = book(pm, other, hall, T0, T0 + 8 * H, waitlist=True)
+    waits_day_two = book(pm, other, hall, T0 + D, T0 + D + 8 * H, waitlist=True)
+
+    change_project(pm, boss, project, "time", {"start_at": (T0 + D).isoformat(),
+                                               "end_at": (T0 + D + 8 * H).isoformat()})
+
     assert (reload(db, first.id).starts_at, reload(db, second.id).starts_at) == (T0 + D, T0 + 2 * D)
     assert not reload(db, first.id).flagged and not reload(db, second.id).flagged
+    assert reload(db, waits_day_one.id).status == "held"  # day one came free
+    assert reload(db, waits_day_two.id).status == "waitlisted"  # day two is the project's again
+
+
+def test_a_waiting_booking_waits_for_the_new_date_and_gets_it_when_free(db, pm, boss, project_for, hall, book,
+                                                                       change_project):
+    project, other = project_for(pm), project_for(pm, name="2030 经销商年会")
+    book(pm, other, hall, T0, T0 + 8 * H)
+    waiting = book(pm, project, hall, T0, T0 + 8 * H, waitlist=True)
+    assert waiting.status == "waitlisted"
+
+    change_project(pm, boss, project, "time", a_week_later())
+
+    moved = reload(db, waiting.id)
+    assert (moved.starts_at, moved.status, moved.rank) == (T0 + WEEK, "held", 1)
 
 
 def test_a_booking_after_the_projects_new_end_is_flagged(db, pm, boss, project_for, make_resource, book,
