@@ -83,6 +83,23 @@ def kill(kernel, msg):
     assert message(kernel).status == DEAD
 
 
+def test_savepoints_neither_hand_over_early_nor_forget_what_the_transaction_wrote(kernel, flaky):
+    flaky.failing = False
+    with kernel.system_session() as session:
+        emit(session, "test.happened", n=1)
+        with session.begin_nested():  # released: the transaction goes on, nothing is delivered yet
+            session.flush()
+        assert flaky.received == []
+        with pytest.raises(ValueError), session.begin_nested():  # undone: only what it wrote is gone
+            emit(session, "test.happened", n=2)
+            session.flush()
+            raise ValueError
+        session.commit()
+    assert flaky.received == [{"n": 1}]
+    with kernel.system_session() as session:
+        assert session.scalars(select(OutboxMessage.status)).all() == [DELIVERED]
+
+
 def test_administrator_retries_a_dead_message_from_the_outbox_page(kernel, flaky, admin_client):
     msg = emit_and_commit(kernel, n=3)
     kill(kernel, msg)

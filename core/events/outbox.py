@@ -30,6 +30,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
     update,
 )
@@ -102,18 +103,29 @@ def retry(session, message_ids) -> int:
 
 
 def install(session_class, kernel) -> None:
-    """After each commit, hand the messages it wrote to the dispatcher."""
+    """After each commit, hand the messages it wrote to the dispatcher.
+
+    SQLAlchemy sends ``after_commit`` and ``after_rollback`` for savepoints
+    too (``begin_nested``): a savepoint released is no commit (its messages
+    are not visible to anyone yet), and one rolled back undoes only what
+    was written inside it. So both wait for the transaction itself, and a
+    message whose savepoint was rolled back (no longer in the session) is
+    not handed over.
+    """
 
     @event.listens_for(session_class, "after_commit")
     def _dispatch(session):
+        if session.in_nested_transaction():
+            return
         pending = session.info.pop(PENDING_KEY, None)
-        ids = [m.id for m in pending or () if m.id is not None]
+        ids = [m.id for m in pending or () if m.id is not None and inspect(m).persistent]
         if ids:
             kernel.dispatch_outbox(ids)
 
     @event.listens_for(session_class, "after_rollback")
     def _forget(session):
-        session.info.pop(PENDING_KEY, None)
+        if not session.in_nested_transaction():
+            session.info.pop(PENDING_KEY, None)
 
 
 # -- delivering ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from plugins.resources.api_availability import blp as availability_blp
 from plugins.resources.datasets import DATASETS
 from plugins.resources.handlers import EVENTS, HANDLERS
 from plugins.resources.models import ALL_MODELS
+from plugins.resources.operations import change_impact
 from plugins.resources.operations.holds import JOBS
 from plugins.resources.operations.install import install
 from plugins.resources.operations.settings import SPECS
@@ -94,6 +95,12 @@ def huiwu_api_blueprints():
 @hookimpl
 def huiwu_analytics_datasets():
     return DATASETS
+
+
+@hookimpl(optionalhook=True)
+def huiwu_project_change_impact(db_session, project_id, kind, proposed):
+    """The project's bookings a proposed time or venue change would move or flag (read only)."""
+    return change_impact.lines(db_session, project_id, kind, proposed)
 
 
 @hookimpl

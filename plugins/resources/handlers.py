@@ -13,10 +13,14 @@ text in UTC; money is decimal text)::
                                   old_total (in the transaction: a handler may refuse the change)
     resources.booking_promoted    booking_id, code, project_id, resource_id, owner_id (a waiting booking
                                   moved up to first option)
+
+It listens to ``project.change_approved``: the project's bookings follow a
+new time or venue (``follow_project_change``).
 """
 from __future__ import annotations
 
-from core.events import EventType
+from core.events import EventType, Handler
+from plugins.resources.operations import follow_notice, following
 
 _FIELDS = ("booking_id", "code", "project_id", "resource_id", "resource_name", "kind", "quantity", "starts_at",
            "ends_at", "status", "subtotal", "tax", "total")
@@ -33,4 +37,32 @@ EVENTS = [
               ("booking_id", "code", "project_id", "resource_id", "owner_id")),
 ]
 
-HANDLERS: list = []
+
+
+def follow_project_change(session, payload: dict) -> None:
+    """A project's time or venue changed: move its bookings where they fit, flag the rest, tell the PM.
+
+    After commit, through the outbox, rather than inside the approval's
+    transaction, because:
+
+    - the approval is a decision already taken; a booking that cannot follow
+      is something to flag, never a reason to refuse the change (an
+      in-transaction handler's only power over the approval is a veto);
+    - moving a confirmed booking renders a new contract PDF per booking and
+      locks resource rows: work that has no place in the approver's request;
+    - it runs as the system, whatever booking permissions the approver lacks;
+    - the outbox retries it if it fails, and a disabled resources module
+      gets no message at all.
+
+    The price is a moment in which the project has its new dates and its
+    bookings their old ones; the approver saw beforehand what would move
+    (``huiwu_project_change_impact``). Delivered twice, it does nothing the
+    second time: each booking remembers the change it followed.
+    """
+    followed = following.follow(session, payload)
+    if followed:
+        follow_notice.tell(session, followed)
+
+
+HANDLERS = [Handler("project.change_approved", follow_project_change, after_commit=True,
+                    name="resources.follow_project_change")]

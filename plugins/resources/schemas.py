@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, validate
 
 from core.api.schemas import RecordSchema, Schema
 from plugins.resources.models.choices import BOOKING_STATUSES, KINDS, LAYOUTS, PRICING_UNITS, RESOURCE_STATUSES
+from plugins.resources.operations.attention import alternatives_of
 
 
 def _one_of(vocabulary):
@@ -131,8 +132,16 @@ class BookingSchema(RecordSchema):
     subtotal = fields.Decimal(as_string=True, dump_only=True)
     tax = fields.Decimal(as_string=True, dump_only=True)
     total = fields.Decimal(as_string=True, dump_only=True)
-    flagged = fields.Boolean(dump_only=True)
+    flagged = fields.Boolean(dump_only=True, metadata={
+        "description": "Could not follow a project change: ``reason`` says why, ``alternatives`` what is free"})
+    alternatives = fields.Method("_alternatives", dump_only=True, metadata={
+        "description": "Up to three free resources that would do instead (when flagged)"})
+    project_change_id = fields.Integer(dump_only=True, metadata={
+        "description": "The last project change request this booking followed"})
     created_by_id = fields.Integer(dump_only=True)
+
+    def _alternatives(self, booking):
+        return alternatives_of(booking)
 
 
 class BookingChangeSchema(RecordSchema):
@@ -156,6 +165,8 @@ class BookingQuery(Schema):
                                    metadata={"description": "Bookings still running after this instant"})
     ends_before = fields.DateTime(load_default=None, data_key="to",
                                   metadata={"description": "Bookings starting before this instant"})
+    flagged = fields.Boolean(load_default=None, metadata={
+        "description": "Only the bookings flagged for attention (true) or only the others (false)"})
 
 
 class ReasonSchema(Schema):

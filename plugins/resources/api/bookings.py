@@ -106,6 +106,15 @@ class Cancel(MethodView):
         return _act(booking_id, ops.cancel, data["reason"])
 
 
+@blp.route("/bookings/<int:booking_id>/clear-flag")
+class ClearFlag(MethodView):
+    @blp.response(200, BookingSchema)
+    def post(self, booking_id):
+        """Keep a booking flagged after a project change as it is: the flag and its alternatives go."""
+        require("resources.booking.update")
+        return _act(booking_id, ops.clear_flag)
+
+
 @blp.route("/quote")
 class Quote(MethodView):
     @blp.arguments(QuoteRequestSchema)

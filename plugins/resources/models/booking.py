@@ -29,6 +29,9 @@ class Booking(AuditedMixin, Base):
     __table_args__ = (
         Index("ix_resources_booking_resource_start", "resource_id", "starts_at"),
         Index("ix_resources_booking_status_expiry", "status", "hold_expires_at"),
+        # The few bookings needing attention, among millions (revision resources_0004).
+        Index("ix_resources_booking_flagged", "project_id", postgresql_where=text("flagged"),
+              sqlite_where=text("flagged = 1")),
     )
 
     #: ``BK-2026-000001``, from the ``resources.booking`` sequence.
@@ -70,6 +73,10 @@ class Booking(AuditedMixin, Base):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Free alternatives found when it was flagged, as JSON text (resource ids, names, windows).
     alternatives: Mapped[str | None] = mapped_column(Text)
+    #: The last project change request it followed (moved with, or was flagged by): a change
+    #: delivered twice is not applied twice (``operations.following``).
+    project_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_change_request.id", ondelete="SET NULL"))
 
     contracts: Mapped[list[Contract]] = relationship(
         back_populates="booking", cascade="all, delete-orphan", passive_deletes=True, order_by="Contract.revision")

@@ -4,6 +4,8 @@
   hold, cancel, change the window or quantity;
 - ``holds``: holds that lapse (``expire_holds``, also a scheduled job);
 - ``waitlist``: ranks, and promotion when a slot comes free;
+- ``attention``: bookings flagged when they could not follow a project change
+  (``following``), with their alternatives;
 - ``booking_input``: what a booking may ask for, each refusal naming its field;
 - ``pricing``: the quote stored on each booking.
 """
@@ -16,6 +18,8 @@ from sqlalchemy import select
 from plugins.project.operations.common import get_or_404, require
 from plugins.resources.models import Booking, Resource
 from plugins.resources.operations import booking_input, pricing
+from plugins.resources.operations.attention import clear as clear_flag  # noqa: F401
+from plugins.resources.operations.attention import flagged as flagged_bookings  # noqa: F401
 from plugins.resources.operations.booking_flow import (  # noqa: F401  (the public surface)
     approve,
     auto_approves,
@@ -37,14 +41,15 @@ def get_booking(session, booking_id) -> Booking:
 
 def search(project_id: int | None = None, resource_id: int | None = None, status: str | None = None,
            kind: str | None = None, starts_after: datetime | None = None, ends_before: datetime | None = None,
-           code: str | None = None):
+           code: str | None = None, flagged: bool | None = None):
     """The statement listing bookings by their filters, soonest first (run it through the caller's session).
 
-    ``starts_after``/``ends_before`` keep the bookings overlapping that window.
+    ``starts_after``/``ends_before`` keep the bookings overlapping that window;
+    ``flagged`` those needing attention after a project change (or the others).
     """
     stmt = select(Booking).order_by(Booking.starts_at, Booking.id)
     for column, value in ((Booking.project_id, project_id), (Booking.resource_id, resource_id),
-                          (Booking.status, status)):
+                          (Booking.status, status), (Booking.flagged, flagged)):
         if value is not None:
             stmt = stmt.where(column == value)
     if kind is not None:

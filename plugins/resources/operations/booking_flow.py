@@ -26,8 +26,8 @@ from core.services.sequences import next_number
 from plugins.project.operations.common import require
 from plugins.resources.models import Booking
 from plugins.resources.models.choices import ACTIVE_STATUSES, BOOKING_STATUSES
+from plugins.resources.operations import attention, booking_input, occupancy, pricing
 from plugins.resources.operations import booking_events as events
-from plugins.resources.operations import booking_input, occupancy, pricing
 from plugins.resources.operations import waitlist as waiting_list
 from plugins.resources.operations.closing import close
 from plugins.resources.operations.contracts import issue_contract
@@ -121,12 +121,14 @@ def cancel(session, booking: Booking, reason: str | None) -> Booking:
     return close(session, booking, "cancelled", _reason(reason))
 
 
-def change(session, booking: Booking, data: dict) -> Booking:
+def change(session, booking: Booking, data: dict, *, promote: bool = True) -> Booking:
     """Move or resize an active booking: all of it, or nothing when the new window or quantity is taken.
 
     The booking's old slot is released and the new one taken in one
     savepoint; a conflict rolls it back, so the booking keeps its old slot.
-    What the change freed is offered to the waiting list.
+    What the change freed is offered to the waiting list, unless ``promote``
+    is false: a caller moving several bookings as a block offers it once
+    they all moved. A move clears the booking's flag (``attention``).
     """
     require(session, "resources.booking.update")
     _expect(booking, ACTIVE_STATUSES)
@@ -138,11 +140,14 @@ def change(session, booking: Booking, data: dict) -> Booking:
             setattr(booking, key, values[key])
         occupancy.occupy_booking(session, booking)
         pricing.price_booking(session, booking)
+        if (booking.starts_at, booking.ends_at) != (before["starts_at"], before["ends_at"]):
+            attention.unflag(booking)  # moved: whatever it was flagged for, someone dealt with it
         session.flush()
     if booking.status == "confirmed":
         issue_contract(session, booking, _("Changed"))
     events.changed(session, booking, before)
-    waiting_list.promote(session, [booking.resource_id])
+    if promote:
+        waiting_list.promote(session, [booking.resource_id])
     return booking
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from core.db.types import utcnow
 from plugins.resources.models import Booking
 from plugins.resources.models.choices import ACTIVE_STATUSES
+from plugins.resources.operations import attention, occupancy, waitlist
 from plugins.resources.operations import booking_events as events
-from plugins.resources.operations import occupancy, waitlist
 
 
 def close(session, booking: Booking, status: str, reason: str | None) -> Booking:
@@ -14,6 +14,7 @@ def close(session, booking: Booking, status: str, reason: str | None) -> Booking
     old_status = booking.status
     booking.status, booking.reason = status, reason
     booking.closed_at, booking.hold_expires_at = utcnow(), None
+    attention.unflag(booking)
     occupancy.release_booking(session, booking)
     session.flush()
     events.cancelled(session, booking, old_status)
