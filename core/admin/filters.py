@@ -21,3 +21,20 @@ class DayBetweenFilter(DateBetweenFilter):
         first, last = value
         column = self.get_column(alias)
         return query.filter(column >= day_start_utc(first), column < day_start_utc(last + timedelta(days=1)))
+
+
+class OverlapsDaysFilter(DateBetweenFilter):
+    """Rows whose window (``column`` to ``end_column``) overlaps ``from to until``, both days included.
+
+    A booking running from Sunday to Tuesday is in "Monday to Monday", which a
+    filter on its start alone would miss.
+    """
+
+    def __init__(self, column, end_column, name, **kwargs):
+        super().__init__(column, name, **kwargs)
+        self.end_column = end_column
+
+    def apply(self, query, value, alias=None):
+        first, last = value
+        return query.filter(self.get_column(alias) < day_start_utc(last + timedelta(days=1)),
+                            self.end_column > day_start_utc(first))
