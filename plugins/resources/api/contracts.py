@@ -26,6 +26,8 @@ def contracts(booking_id):
 
 @blp.route("/bookings/<int:booking_id>/contracts/<int:revision>")
 @blp.response(200, content_type="application/pdf")
+@blp.doc(responses={"200": {"description": "The PDF", "content": {
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 def contract_pdf(booking_id, revision):
     """One version of the contract, as the PDF that was issued."""
     require("resources.contract.read")
