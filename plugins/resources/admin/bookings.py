@@ -106,6 +106,17 @@ def offer_label(offer: Package | Act) -> str:
     return f"{offer.resource} · {offer.name}"
 
 
+#: Details rows shown only when they say something (a hold's expiry, a rejection's reason ...).
+WHEN_SET = frozenset({"guests", "layout", "package", "act", "notes", "rank", "hold_expires_at", "approved_by",
+                      "confirmed_at", "closed_at", "reason", "flagged", "alternatives"})
+
+
+def _is_set(model, name: str) -> bool:
+    if name == "rank":
+        return model.status == "waitlisted"
+    return getattr(model, name) not in (None, "", False)
+
+
 class BookingView(BookingActions, ResourcesModelView):
     permission_prefix = "resources.booking"
     details_template = "resources/booking_details.html"
@@ -212,7 +223,10 @@ class BookingView(BookingActions, ResourcesModelView):
 
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
-            kwargs.update(self._details_extra(kwargs["model"]))
+            model = kwargs["model"]
+            kwargs["details_columns"] = [(name, text) for name, text in kwargs.get("details_columns", ())
+                                         if name not in WHEN_SET or _is_set(model, name)]
+            kwargs.update(self._details_extra(model))
         return super().render(template, **kwargs)
 
     def _details_extra(self, booking) -> dict:

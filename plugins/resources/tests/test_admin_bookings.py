@@ -6,9 +6,10 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, update
 
 from core.testing import csrf_from
+from plugins.project.models import Project
 from plugins.resources.models import Booking, Contract
 from plugins.resources.operations import booking as bookings
 from plugins.resources.tests.conftest import T0, H
@@ -285,3 +286,23 @@ def test_the_list_names_projects_filters_and_never_counts(kernel, client_as, man
     assert codes(flt0_3="2030-06-05 to 2030-06-06") == [second.code]
     assert codes(search=first.code) == [first.code]
     assert codes(sort="3") == [first.code, second.code]  # by window
+
+
+def test_the_project_choice_offers_the_running_projects_one_sees(kernel, client_as, make_user, pm, project_for):
+    mine = project_for(pm, name="春季经销商大会")
+    done = project_for(pm, name="春季答谢晚宴")
+    project_for(make_user("lina", roles=["project_manager"]), name="春季新品发布会")
+    with kernel.system_session() as s:
+        s.execute(update(Project).where(Project.id == done).values(status="cancelled"))
+        s.commit()
+    found = client_as(pm).get(f"{ADMIN}/ajax/lookup/", query_string={"name": "project", "query": "春季"})
+    assert [row[0] for row in found.get_json()] == [mine]
+
+
+def test_the_booking_pages_render_in_chinese(client_as, manager, requested, on_booking):
+    on_booking(manager, bookings.approve, requested.id)
+    chinese = client_as(manager, locale="zh_Hans")
+    details = chinese.get(f"{ADMIN}/details/?id={requested.id}").get_data(as_text=True)
+    assert "已确认" in details and "国际会议厅" in details
+    for url in (f"{ADMIN}/", f"{ADMIN}/new/", f"{ADMIN}/change/?id={requested.id}"):
+        assert chinese.get(url).status_code == 200, url

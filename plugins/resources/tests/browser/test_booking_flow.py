@@ -48,7 +48,10 @@ def test_search_book_approve_and_download_the_contract(kernel, live_server, page
 
     page.locator("#mode").wait_for()
     assert page.input_value("#starts_at") == "2030-06-03 09:00"  # the window searched, in company time
-    page.locator("#project").evaluate("(el, id) => { el.value = id; }", str(project_id))
+    page.click("#s2id_project a.select2-choice")  # the projects the PM sees, looked up as they type
+    page.locator("#select2-drop input.select2-input").press_sequentially("恒宇")
+    page.locator("#select2-drop .select2-result-label", has_text="恒宇医药2030年经销商大会").click()
+    assert page.input_value("#project") == str(project_id)
     page.fill("#notes", "主会场，宴会式")
     page.click("input[type=submit].btn-primary")
     page.locator(".alert-success").first.wait_for()
