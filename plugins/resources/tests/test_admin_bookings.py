@@ -306,3 +306,12 @@ def test_the_booking_pages_render_in_chinese(client_as, manager, requested, on_b
     assert "已确认" in details and "国际会议厅" in details
     for url in (f"{ADMIN}/", f"{ADMIN}/new/", f"{ADMIN}/change/?id={requested.id}"):
         assert chinese.get(url).status_code == 200, url
+
+
+def test_an_executive_exports_the_bookings(client_as, requested):
+    exported = client_as("executive").get(f"{ADMIN}/export/csv/")
+    assert exported.status_code == 200
+    header, row = exported.get_data(as_text=True).splitlines()[:2]
+    assert header.startswith("Code,Project id,Resource id,Starts at,Ends at")
+    assert row.startswith(f"{requested.code},") and "2030-06-03 09:00:00" in row and "Awaiting approval" in row
+    assert client_as("project_manager").get(f"{ADMIN}/export/csv/").status_code == 403
