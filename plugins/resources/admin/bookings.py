@@ -14,6 +14,8 @@ and names the projects of a page in another (``booking_details``).
 # ruff: noqa: RUF012  (Flask-Admin is configured with class-level dicts it never mutates)
 from __future__ import annotations
 
+import re
+
 from flask import flash, g, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -52,7 +54,7 @@ from plugins.resources.admin.booking_forms import (
 from plugins.resources.models import Act, Booking, Package, Resource
 from plugins.resources.models.choices import BOOKING_STATUSES, LAYOUTS
 from plugins.resources.operations import booking_details, booking_flow, contract_files
-from plugins.resources.operations.booking_input import FINISHED_PROJECT_STATUSES
+from plugins.resources.operations.booking_input import FINISHED_PROJECT_STATUSES, MAX_DURATION
 from plugins.resources.operations.timefmt import span_text
 
 #: Plain tables: a filter by code must not be limited by the project rule the booking rule already covers.
@@ -106,6 +108,10 @@ def offer_label(offer: Package | Act) -> str:
     return f"{offer.resource} · {offer.name}"
 
 
+#: ``BK-2030-000001``: searched for by equality, which every database answers from the unique index
+#: (a prefix is a LIKE, which PostgreSQL answers from it only under the "C" collation).
+WHOLE_CODE = re.compile(r"^BK-\d{4}-\d{6,}$")
+
 #: Details rows shown only when they say something (a hold's expiry, a rejection's reason ...).
 WHEN_SET = frozenset({"guests", "layout", "package", "act", "notes", "rank", "hold_expires_at", "approved_by",
                       "confirmed_at", "closed_at", "reason", "flagged", "alternatives"})
@@ -137,7 +143,7 @@ class BookingView(BookingActions, ResourcesModelView):
         FilterEqual(Booking.status, _l("Status"), options=choices(BOOKING_STATUSES)),
         ResourceCodeFilter(Booking.resource_id, _l("Resource code")),
         ProjectCodeFilter(Booking.project_id, _l("Project code")),
-        OverlapsDaysFilter(Booking.starts_at, Booking.ends_at, _l("In use between")),
+        OverlapsDaysFilter(Booking.starts_at, Booking.ends_at, _l("In use between"), longest=MAX_DURATION),
     )
     column_formatters = {
         "project": project_cell, "starts_at": window_cell, "status": vocabulary_formatter(BOOKING_STATUSES),
@@ -197,8 +203,12 @@ class BookingView(BookingActions, ResourcesModelView):
                 for name, text in super().get_export_columns()]
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        """A booking code prefix (``BK-2030-``), index-backed."""
-        criterion = Booking.code.startswith(search.strip().upper(), autoescape=True)
+        """A whole booking code through its unique index, or a prefix of one (``BK-2030-``)."""
+        term = search.strip().upper()
+        if WHOLE_CODE.match(term):
+            criterion = Booking.code == term
+        else:
+            criterion = Booking.code.startswith(term, autoescape=True)
         query = query.filter(criterion)
         count_query = count_query.filter(criterion) if count_query is not None else None
         return query, count_query, joins, count_joins

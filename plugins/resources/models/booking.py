@@ -29,6 +29,8 @@ class Booking(AuditedMixin, Base):
     __table_args__ = (
         Index("ix_resources_booking_resource_start", "resource_id", "starts_at"),
         Index("ix_resources_booking_status_expiry", "status", "hold_expires_at"),
+        # Lists sorted by window, and "in use between" (bounded by the longest booking, revision 0004).
+        Index("ix_resources_booking_starts_at", "starts_at"),
     )
 
     #: ``BK-2026-000001``, from the ``resources.booking`` sequence.

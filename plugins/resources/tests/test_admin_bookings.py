@@ -284,7 +284,9 @@ def test_the_list_names_projects_filters_and_never_counts(kernel, client_as, man
     assert codes(flt0_0="confirmed") == []
     assert codes(flt0_1="eqp-0001") == [second.code]
     assert codes(flt0_3="2030-06-05 to 2030-06-06") == [second.code]
+    assert codes(flt0_3="2030-06-03 to 2030-06-03") == [first.code]
     assert codes(search=first.code) == [first.code]
+    assert codes(search="bk-") == [first.code, second.code]
     assert codes(sort="3") == [first.code, second.code]  # by window
 
 
