@@ -21,3 +21,24 @@ class DayBetweenFilter(DateBetweenFilter):
         first, last = value
         column = self.get_column(alias)
         return query.filter(column >= day_start_utc(first), column < day_start_utc(last + timedelta(days=1)))
+
+
+class OverlapsDaysFilter(DateBetweenFilter):
+    """Rows whose window (``column`` to ``end_column``) overlaps ``from to until``, both days included.
+
+    A booking running from Sunday to Tuesday is in "Monday to Monday", which a
+    filter on its start alone would miss. When no row lasts longer than
+    ``longest``, the start is bounded on both sides, so an index on it reads
+    only the rows near the period instead of every row that started before it.
+    """
+
+    def __init__(self, column, end_column, name, longest: timedelta | None = None, **kwargs):
+        super().__init__(column, name, **kwargs)
+        self.end_column = end_column
+        self.longest = longest
+
+    def apply(self, query, value, alias=None):
+        first, last = value
+        start, column = day_start_utc(first), self.get_column(alias)
+        query = query.filter(column < day_start_utc(last + timedelta(days=1)), self.end_column > start)
+        return query.filter(column > start - self.longest) if self.longest is not None else query

@@ -6,6 +6,7 @@ the admin, the API and the demo data meet the same refusals.
 """
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import ValidationError, fields, validate
 
 from core.api.schemas import RecordSchema, Schema
@@ -199,3 +200,18 @@ class QuoteSchema(Schema):
     tax_rate = fields.Decimal(as_string=True)
     tax = fields.Decimal(as_string=True)
     total = fields.Decimal(as_string=True)
+
+
+# -- contracts ------------------------------------------------------------------------
+
+class ContractSchema(Schema):
+    """One version of a booking's contract; ``url`` serves its PDF."""
+
+    revision = fields.Integer(metadata={"description": "1 on confirmation, then 2, 3 ... after each change"})
+    number = fields.String(metadata={"description": "As printed: HT-2030-000001, HT-2030-000001-V2 ..."})
+    created_at = fields.AwareDateTime()
+    sha256 = fields.String(metadata={"description": "Of the PDF's bytes"})
+    note = fields.String(allow_none=True, metadata={"description": "Why this version was made"})
+    total = fields.Decimal(as_string=True)
+    url = fields.Function(lambda c: url_for("resources.contract_pdf", booking_id=c.booking_id,
+                                            revision=c.revision))

@@ -2,22 +2,19 @@
 
 The form is read from the query string (a search changes nothing, and its
 URL can be passed around). The "Book" link of a free row opens the booking
-form of the bookings admin with the resource and window filled in:
-``/admin/resources_bookings/new/?resource_id=&starts_at=&ends_at=&quantity=``
+form of the bookings admin (``admin/bookings.py``) with the resource and window
+filled in: ``/admin/resources_bookings/new/?resource_id=&starts_at=&ends_at=&quantity=``
 (plus ``guests`` and ``layout`` when they were asked), the instants in ISO
-8601 UTC — built with ``url_for("resources_bookings.create_view")`` once that
-view exists, by hand until then.
+8601 UTC.
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -26,8 +23,6 @@ from plugins.resources.admin.base import ResourcesPage, choices, to_instant, zon
 from plugins.resources.models.choices import KINDS, LAYOUTS
 from plugins.resources.operations import availability
 
-#: Where the booking form lives (another part of the plugin); used while ``url_for`` cannot build it.
-BOOKING_FORM_PATH = "/admin/resources_bookings/new/"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -58,10 +53,7 @@ def book_url(option: availability.Option, need: availability.Need) -> str:
         args["guests"] = need.guests
     if need.layout:
         args["layout"] = need.layout
-    try:
-        return url_for("resources_bookings.create_view", **args)
-    except BuildError:
-        return f"{BOOKING_FORM_PATH}?{urlencode(args)}"
+    return url_for("resources_bookings.create_view", **args)
 
 
 def _utc(moment: datetime) -> str:

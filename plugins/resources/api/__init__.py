@@ -14,14 +14,17 @@ Routes (permissions in brackets)::
     POST               /bookings/<id>/reject          {reason} [resources.booking.approve]
     POST               /bookings/<id>/confirm         [resources.booking.update] (a hold)
     POST               /bookings/<id>/cancel          {reason} [resources.booking.cancel]
+    GET                /bookings/<id>/contracts       [resources.contract.read] the versions: revision, number,
+                                                      created_at, sha256, note, total, url
+    GET                /bookings/<id>/contracts/<rev> [resources.contract.read] that version's PDF
     POST               /quote                         [resources.resource.read] the price, nothing booked
 
 A slot already taken answers 409 naming the booking in the way; bad input
-422 naming the field; a stale ``version`` 409.
+422 naming the field; a stale ``version`` 409; a booking one may not see 404.
 """
 from flask_smorest import Blueprint
 
 blp = Blueprint("resources", __name__, url_prefix="resources",
                 description="Venues, equipment, caterers, troupes; suppliers; bookings")
 
-from plugins.resources.api import bookings, catalogue  # noqa: F401  (routes)
+from plugins.resources.api import bookings, catalogue, contracts  # noqa: F401  (routes)

@@ -32,6 +32,8 @@ class Booking(AuditedMixin, Base):
         # The few bookings needing attention, among millions (revision resources_0004).
         Index("ix_resources_booking_flagged", "project_id", postgresql_where=text("flagged"),
               sqlite_where=text("flagged = 1")),
+        # Lists sorted by window, and "in use between" (bounded by the longest booking, revision resources_0005).
+        Index("ix_resources_booking_starts_at", "starts_at"),
     )
 
     #: ``BK-2026-000001``, from the ``resources.booking`` sequence.

@@ -167,6 +167,8 @@ class ContractData:
     quantity_unit: str = ""
     #: Paragraphs of terms; empty means ``DEFAULT_TERMS`` in the current language.
     terms: tuple[str, ...] = ()
+    #: The booking the contract is for (``BK-2030-000001``), so a reader finds it in the system.
+    booking_code: str = ""
 
     def __post_init__(self):
         checks = [
@@ -285,6 +287,8 @@ def _header(data: ContractData, styles) -> list:
         _("Version %(version)d", version=data.version),
         _("Issue date: %(date)s", date=_day(data.issued_on)),
     ]
+    if data.booking_code:
+        facts.insert(1, _("Booking No.: %(code)s", code=data.booking_code))
     flow = [*top, Spacer(1, 3 * mm), _p(" · ".join(facts), styles["right"])]
     if data.version > 1:
         flow.append(_p(_("This version replaces all earlier versions of the contract."), styles["right"]))

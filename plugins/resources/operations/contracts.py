@@ -59,7 +59,7 @@ def contract_data(session, booking: Booking, revision: int) -> ContractData:
                            unit=str(PRICING_UNITS.get(line.pricing_unit, line.pricing_unit)),
                            unit_price=line.unit_price) for line in quote.lines),
         tax_rate=quote.tax_rate, layout=str(LAYOUTS.get(booking.layout, "")) if booking.layout else "",
-        quantity=Decimal(booking.quantity or 1), quantity_unit=resource.unit_label or "")
+        quantity=Decimal(booking.quantity or 1), quantity_unit=resource.unit_label or "", booking_code=booking.code)
 
 
 def _agency(session) -> Agency:

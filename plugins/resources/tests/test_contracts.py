@@ -30,3 +30,4 @@ def test_confirming_and_then_changing_a_booking_keeps_each_contract_version(db, 
     assert first.total < second.total  # one day, then two
     text = text_of(second.pdf)
     assert "西湖厅" in text and second.number in text and booking.project.code in text
+    assert booking.code in text  # the reader finds the booking it is for
