@@ -22,7 +22,7 @@ from core.web.errors import stale_message
 from plugins.resources.admin.base import to_instant, to_local
 from plugins.resources.admin.booking_forms import ChangeForm, refusal_text, show_refusal
 from plugins.resources.models.choices import ACTIVE_STATUSES, BOOKING_STATUSES
-from plugins.resources.operations import booking_flow, contract_files
+from plugins.resources.operations import attention, booking_flow, contract_files
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Action:
     permission: str
     #: Reject and cancel ask why; the operations refuse an empty reason naming the field.
     needs_reason: bool = False
+    #: What the flash says when it is done (the booking's new status when not given).
+    done: Callable | None = None
 
 
 ACTIONS = {
@@ -38,6 +40,8 @@ ACTIONS = {
     "reject": Action(booking_flow.reject, "resources.booking.approve", needs_reason=True),
     "confirm_hold": Action(booking_flow.confirm_hold, "resources.booking.update"),
     "cancel": Action(booking_flow.cancel, "resources.booking.cancel", needs_reason=True),
+    "keep": Action(attention.clear, "resources.booking.update",
+                   done=lambda b: _("Booking %(code)s is kept as it is.", code=b.code)),
 }
 #: The buttons a booking shows in each status (the operations would refuse the others).
 BUTTONS = {
@@ -57,7 +61,8 @@ class BookingActions:
     """Mixed into the bookings view: its ``get_one`` and ``session`` read through the record rules."""
 
     def buttons(self, booking) -> list[str]:
-        return [name for name in BUTTONS.get(booking.status, ()) if g.principal.can(ACTIONS[name].permission)]
+        shown = (*BUTTONS.get(booking.status, ()), *(("keep",) if booking.flagged else ()))
+        return [name for name in shown if g.principal.can(ACTIONS[name].permission)]
 
     def may_change(self, booking) -> bool:
         return booking.status in ACTIVE_STATUSES and g.principal.can("resources.booking.update")
@@ -96,7 +101,7 @@ class BookingActions:
         try:
             action.run(session, booking, *((request.form.get("reason"),) if action.needs_reason else ()))
             session.commit()
-            flash(status_text(booking), "success")
+            flash((action.done or status_text)(booking), "success")
         except DomainError as exc:
             session.rollback()
             flash(refusal_text(exc), "error")

@@ -19,9 +19,10 @@ import re
 from flask import flash, g, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateTimeField, SelectField, TextAreaField
@@ -53,7 +54,7 @@ from plugins.resources.admin.booking_forms import (
 )
 from plugins.resources.models import Act, Booking, Package, Resource
 from plugins.resources.models.choices import BOOKING_STATUSES, LAYOUTS
-from plugins.resources.operations import booking_details, booking_flow, contract_files
+from plugins.resources.operations import attention, booking_details, booking_flow, contract_files
 from plugins.resources.operations.booking_input import FINISHED_PROJECT_STATUSES, MAX_DURATION
 from plugins.resources.operations.timefmt import span_text
 
@@ -104,6 +105,22 @@ def user_cell(view, _context, model, name):
     return str(user) if user is not None else ""
 
 
+def attention_cell(_view, _context, model, _name):
+    return Markup('<span class="badge badge-warning">%s</span>') % _("Needs attention") if model.flagged else ""
+
+
+def alternatives_cell(view, _context, model, _name):
+    """Each free alternative with a link that books it for the same project and window."""
+    items = []
+    for alt in attention.alternatives_of(model):
+        link = url_for(".create_view", resource_id=alt["resource_id"], project_id=model.project_id,
+                       starts_at=alt["starts_at"], ends_at=alt["ends_at"], quantity=model.quantity,
+                       guests=model.guests or "", layout=model.layout or "")
+        items.append(Markup('<li><a class="alternative" href="%s">%s %s</a> · %s</li>')
+                     % (link, alt["code"], alt["name"], alt.get("city") or ""))
+    return Markup('<ul class="mb-0">%s</ul>') % Markup("").join(items) if items else ""
+
+
 def offer_label(offer: Package | Act) -> str:
     return f"{offer.resource} · {offer.name}"
 
@@ -126,7 +143,7 @@ def _is_set(model, name: str) -> bool:
 class BookingView(BookingActions, ResourcesModelView):
     permission_prefix = "resources.booking"
     details_template = "resources/booking_details.html"
-    column_list = ("code", "project", "resource", "starts_at", "quantity", "status", "total")
+    column_list = ("code", "project", "resource", "starts_at", "quantity", "status", "flagged", "total")
     column_details_list = ("code", "status", "project", "resource", "starts_at", "quantity", "guests", "layout",
                            "package", "act", "notes", "rank", "hold_expires_at", "approved_by", "confirmed_at",
                            "closed_at", "reason", "flagged", "alternatives", "unit_price", "subtotal", "tax",
@@ -144,13 +161,14 @@ class BookingView(BookingActions, ResourcesModelView):
         ResourceCodeFilter(Booking.resource_id, _l("Resource code")),
         ProjectCodeFilter(Booking.project_id, _l("Project code")),
         OverlapsDaysFilter(Booking.starts_at, Booking.ends_at, _l("In use between"), longest=MAX_DURATION),
+        BooleanEqualFilter(Booking.flagged, _l("Needs attention")),
     )
     column_formatters = {
         "project": project_cell, "starts_at": window_cell, "status": vocabulary_formatter(BOOKING_STATUSES),
         "layout": vocabulary_formatter(LAYOUTS), "total": money_formatter, "subtotal": money_formatter,
         "tax": money_formatter, "unit_price": money_formatter, "rank": rank_cell,
         "hold_expires_at": instant_cell, "confirmed_at": instant_cell, "closed_at": instant_cell,
-        "created_by_id": user_cell,
+        "created_by_id": user_cell, "flagged": attention_cell, "alternatives": alternatives_cell,
     }
     column_formatters_export = {"status": vocabulary_formatter(BOOKING_STATUSES),
                                 "layout": vocabulary_formatter(LAYOUTS)}

@@ -11,6 +11,7 @@ from sqlalchemy import delete, event, func, select, update
 from core.testing import csrf_from
 from plugins.project.models import Project
 from plugins.resources.models import Booking, Contract
+from plugins.resources.operations import attention
 from plugins.resources.operations import booking as bookings
 from plugins.resources.tests.conftest import T0, H
 
@@ -317,3 +318,31 @@ def test_an_executive_exports_the_bookings(client_as, requested):
     assert header.startswith("Code,Project id,Resource id,Starts at,Ends at")
     assert row.startswith(f"{requested.code},") and "2030-06-03 09:00:00" in row and "Awaiting approval" in row
     assert client_as("project_manager").get(f"{ADMIN}/export/csv/").status_code == 403
+
+
+def test_a_flagged_booking_shows_its_alternatives_as_links_and_can_be_kept(db, as_user, client_as, pm, requested,
+                                                                            make_resource):
+    other = make_resource("西湖厅", code="VEN-0099")
+    alternative = {"resource_id": other.id, "code": "VEN-0099", "name": "西湖厅", "city": "杭州", "capacity": 300,
+                   "unit_price": "18000.00", "pricing_unit": "day", "starts_at": (T0 + 24 * H).isoformat(),
+                   "ends_at": (T0 + 32 * H).isoformat()}
+
+    def flag(s):
+        attention.flag(s, bookings.get_booking(s, requested.id), "新时间与 BK-2030-000009 冲突", [alternative])
+
+    as_user(None, flag)
+    db.rollback()
+    browser = client_as(pm)
+    listed = browser.get(f"{ADMIN}/?flt0_4=1").get_data(as_text=True)
+    assert requested.code in listed and "badge badge-warning" in listed
+    page = browser.get(f"{ADMIN}/details/?id={requested.id}").get_data(as_text=True)
+    assert 'id="attention"' in page and "BK-2030-000009" in page
+    link = page.split('class="alternative" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert f"resource_id={other.id}" in link and "project_id=" in link
+    assert "VEN-0099" in browser.get(link).get_data(as_text=True)
+
+    assert act(browser, requested.id, "keep").status_code == 302
+    assert "kept as it is" in flashed(browser)
+    kept = stored(db, requested.id)
+    assert kept.flagged is False and kept.status == "requested"
+    assert 'id="attention"' not in browser.get(f"{ADMIN}/details/?id={requested.id}").get_data(as_text=True)
