@@ -76,6 +76,20 @@ def test_handler_that_recovers_is_delivered_on_its_next_attempt(kernel, flaky):
     assert message(kernel).last_error is None
 
 
+def test_a_savepoint_neither_delivers_nor_forgets_the_messages_of_its_transaction(kernel, flaky):
+    flaky.failing = False
+    with kernel.system_session() as session:
+        emit(session, "test.happened", n="before")
+        with session.begin_nested():  # released: nothing is committed yet, so nothing is delivered
+            emit(session, "test.happened", n="kept")
+        assert flaky.received == []
+        undone = session.begin_nested()
+        emit(session, "test.happened", n="undone")
+        undone.rollback()
+        session.commit()
+    assert sorted(p["n"] for p in flaky.received) == ["before", "kept"]
+
+
 def kill(kernel, msg):
     """Run a message through all its attempts."""
     while message(kernel).status == PENDING:

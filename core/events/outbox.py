@@ -102,10 +102,20 @@ def retry(session, message_ids) -> int:
 
 
 def install(session_class, kernel) -> None:
-    """After each commit, hand the messages it wrote to the dispatcher."""
+    """After each commit, hand the messages it wrote to the dispatcher.
+
+    SQLAlchemy fires these events for a savepoint too (``begin_nested``):
+    releasing one commits nothing yet (a worker would not see the rows, and
+    on SQLite would wait on this very transaction), and rolling one back
+    keeps what was written before it. Only the outermost transaction counts;
+    a message rolled back with a savepoint is found missing when dispatched,
+    and skipped.
+    """
 
     @event.listens_for(session_class, "after_commit")
     def _dispatch(session):
+        if session.in_nested_transaction():
+            return
         pending = session.info.pop(PENDING_KEY, None)
         ids = [m.id for m in pending or () if m.id is not None]
         if ids:
@@ -113,6 +123,8 @@ def install(session_class, kernel) -> None:
 
     @event.listens_for(session_class, "after_rollback")
     def _forget(session):
+        if session.in_nested_transaction():
+            return
         session.info.pop(PENDING_KEY, None)
 
 
