@@ -6,8 +6,10 @@
   reused on its plain tables) and by whoever made it; resource managers
   (``resources.booking.read_all``) see all of them.
 - Contracts and occupancy follow their booking.
-- A project's resource needs are seen like its bookings: by whoever sees the
-  project or wrote the need (``read_all`` lifts it too).
+- A project's resource needs are seen by whoever sees the project (or wrote
+  the need); seeing every project (``project.project.read_all``) is seeing
+  every need. Resource managers see every project, since they allocate and
+  approve for all of them.
 - An allocation proposal is seen by whoever ran it: it names needs and
   bookings of the projects *they* see. Resource managers see every one.
 """
@@ -54,7 +56,7 @@ _PM = (*_READ, "resources.booking.read", "resources.booking.create", "resources.
 _MANAGER = tuple(p.id for p in PERMISSIONS)
 
 ROLES = [
-    RoleSpec("resource_manager", _l("Resource manager"), _MANAGER,
+    RoleSpec("resource_manager", _l("Resource manager"), (*_MANAGER, "project.project.read", "project.project.read_all"),
              _l("Keeps the catalogue and approves bookings of every project.")),
     RoleSpec("project_manager", _l("Project manager"), _PM),
     RoleSpec("department_staff", _l("Department staff"), (*_READ, "resources.booking.read", "resources.need.read")),
@@ -93,7 +95,7 @@ RECORD_RULES = [
                title=_l("Bookings of the projects one sees, or made oneself")),
     RecordRule(Contract, _contracts, unless="resources.booking.read_all",
                title=_l("Contracts of the bookings one sees")),
-    RecordRule(ResourceNeed, _needs, unless="resources.booking.read_all",
+    RecordRule(ResourceNeed, _needs, unless="project.project.read_all",
                title=_l("Resource needs of the projects one sees, or written oneself")),
     RecordRule(AllocationRun, _runs, unless="resources.booking.read_all",
                title=_l("Allocation proposals one made")),
