@@ -177,3 +177,26 @@ def lines(run: AllocationRun) -> tuple[list[Line], list[Line]]:
 def reason_rows(reasons) -> list[dict]:
     """Reasons for the API: each code with its sentence in the caller's language."""
     return [{"code": getattr(r, "code", ""), "text": str(r)} for r in reasons]
+
+
+def summary(run: AllocationRun) -> dict:
+    """The run as the API shows it: its scope and state, figures, and every line with its reasons rendered."""
+    given, refused = lines(run)
+    return {"id": run.id, "mode": run.mode, "status": run.status, "project_id": run.project_id,
+            "starts_at": run.starts_at, "ends_at": run.ends_at,
+            "kinds": run.kinds.split(",") if run.kinds else [], "created_at": run.created_at,
+            "created_by_id": run.created_by_id, "applied_at": run.applied_at, "applied_by_id": run.applied_by_id,
+            "problem": run.problem, "figures": (run.result or {}).get("figures", {}),
+            "assignments": [_line_json(x) for x in given], "unserved": [_line_json(x) for x in refused]}
+
+
+def _line_json(line: Line) -> dict:
+    r = line.request
+    return {"request": line.key, "need_id": r.get("need_id"), "booking_id": r.get("booking_id"),
+            "project_id": r["project_id"], "project": r["project"], "name": r["name"], "kind": r["kind"],
+            "starts_at": line.starts_at, "ends_at": line.ends_at, "layout": r.get("layout"),
+            "guests": r.get("guests"), "quantity": r["quantity"], "weight": r["weight"],
+            "resource_id": line.resource_id, "resource_code": (line.resource or {}).get("code"),
+            "resource_name": (line.resource or {}).get("name"),
+            "moved_from": r.get("resource_id") if line.moved else None, "fee": line.fee, "idle": line.idle,
+            "reasons": reason_rows(line.reasons), "explanation": line.text}
