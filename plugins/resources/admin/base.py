@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,10 @@ def when(value) -> str:
 
 
 def money(value) -> str:
-    return f"¥{format_decimal(value, '#,##0.00')}" if value is not None else ""
+    """``¥12,345.00``; amounts kept as text (a stored proposal's) are read as decimals."""
+    if value is None or value == "":
+        return ""
+    return f"¥{format_decimal(Decimal(value) if isinstance(value, str) else value, '#,##0.00')}"
 
 
 def vocabulary_formatter(vocabulary):
