@@ -210,6 +210,8 @@ class NeedSchema(RecordSchema):
     layout = fields.String(load_default=None, allow_none=True)
     guests = fields.Integer(strict=True, load_default=None, allow_none=True)
     quantity = fields.Integer(strict=True, load_default=None, allow_none=True)
+    match = _text(100, metadata={"description": "Only resources whose code or name contains this (投影机); "
+                                                "required for equipment and other kinds"})
     city = _text(30, metadata={"description": "Only resources in this city; any when empty"})
     weight = fields.Integer(strict=True, load_default=None, allow_none=True,
                             metadata={"description": "Importance, 1 to 100 (default 1)"})
@@ -226,6 +228,7 @@ class NeedChangeSchema(RecordSchema):
     layout = fields.String(allow_none=True)
     guests = fields.Integer(strict=True, allow_none=True)
     quantity = fields.Integer(strict=True, allow_none=True)
+    match = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
     weight = fields.Integer(strict=True, allow_none=True)
     notes = fields.String(allow_none=True)

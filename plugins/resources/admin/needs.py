@@ -24,9 +24,10 @@ from plugins.resources.operations import needs as ops
 
 LABELS = {"project": _l("Project"), "name": _l("What for"), "kind": _l("Kind"), "starts_at": _l("Starts at"),
           "ends_at": _l("Ends at"), "layout": _l("Layout"), "guests": _l("Guests"), "quantity": _l("Quantity"),
-          "city": _l("City"), "weight": _l("Importance"), "notes": _l("Notes"), "status": _l("Status"),
+          "match": _l("Item (a word of its name)"), "city": _l("City"), "weight": _l("Importance"), "notes": _l("Notes"), "status": _l("Status"),
           "booking": _l("Booking")}
-FORM_FIELDS = ("name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "city", "weight", "notes")
+FORM_FIELDS = ("name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "match", "city", "weight",
+               "notes")
 
 
 def _project_cell(view, _context, model, _name):
@@ -43,8 +44,8 @@ class NeedView(ResourcesModelView):
     permission_prefix = "resources.need"
     column_list = ("project", "name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "city",
                    "weight", "status", "booking")
-    column_details_list = ("project", "name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "city",
-                           "weight", "notes", "status", "booking")
+    column_details_list = ("project", "name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "match",
+                           "city", "weight", "notes", "status", "booking")
     column_default_sort = ("starts_at", False)
     column_sortable_list = ("name", "kind", "starts_at", "weight", "status")
     column_searchable_list = ("name",)
@@ -66,6 +67,8 @@ class NeedView(ResourcesModelView):
         "weight": {"description": _l("1 to 100: when not everything can be served, the more important first.")},
         "city": {"description": _l("Only resources in this city; any city when empty.")},
         "quantity": {"description": _l("Items of equipment, rooms, vehicles; 1 for a hall.")},
+        "match": {"description": _l("Equipment and other kinds: only resources whose name contains this, "
+                                    "such as 投影机 or 大巴.")},
     }
     form_ajax_refs = {"project": {"fields": ("name", "code"), "page_size": 20}}
 

@@ -37,6 +37,9 @@ class ResourceNeed(AuditedMixin, Base):
     guests: Mapped[int | None] = mapped_column(Integer)
     #: Items of a stocked resource (projectors, rooms, coaches).
     quantity: Mapped[int] = mapped_column(Integer, default=1)
+    #: Only resources whose code or name contains this (投影机, 大巴): equipment and other kinds hold
+    #: items that do different jobs, halls and caterers do not need it.
+    match: Mapped[str | None] = mapped_column(String(100))
     #: Only resources in this city; any city when empty.
     city: Mapped[str | None] = mapped_column(String(30))
     #: Importance: when not everything can be served, one need of weight 3 counts as three of weight 1.

@@ -13,11 +13,13 @@ what they can see):
   when that serves more, or saves more than the configured price of a move;
   its current resource is always among its choices. A waitlisted booking
   occupies nothing and competes like a need. A booking with a caterer's menu
-  package or a troupe's act stays with that supplier.
+  package or a troupe's act stays with that supplier, and one of equipment
+  or of the other kinds stays on its resource: the catalogue does not say
+  which items of those kinds do the same job (a need says it by ``match``).
 
 Which resources a request could go to is decided here, in words the user
-knows (kind, availability, city, layout, a caterer's minimum, seats per
-unit); whether they are large enough, have the stock and are free is the
+knows (kind, availability, city, a word of the name, layout, a caterer's
+minimum, seats per unit); whether they are large enough, have the stock and are free is the
 engine's to say. A request nothing could be considered for is refused here,
 with its reason, and never reaches the engine.
 """
@@ -37,6 +39,9 @@ from plugins.resources.operations import pricing
 from plugins.resources.operations.allocation import Reason
 from plugins.resources.operations.allocation_record import Term
 from plugins.resources.operations.allocation_scope import Scope
+
+#: Kinds whose resources do different jobs (a projector is no microphone): a pending booking of one stays put.
+FIXED_KINDS = ("equipment", "generic")
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Asked:
     resource_id: int | None = None
     package_id: int | None = None
     act_id: int | None = None
+    #: A need's word of the name its resources must contain.
+    match: str | None = None
 
     @property
     def label(self) -> str:
@@ -111,7 +118,7 @@ def _needs(session, scope: Scope) -> list[Asked]:
     return [Asked(key=f"need-{n.id}", kind=n.kind, project_id=n.project_id, project_name=names[n.project_id],
                   name=n.name, starts_at=n.starts_at, ends_at=n.ends_at, layout=n.layout, guests=n.guests,
                   quantity=n.quantity, city=n.city, weight=n.weight, version=n.version, status=n.status,
-                  need_id=n.id) for n in found]
+                  need_id=n.id, match=n.match) for n in found]
 
 
 def _bookings(session, scope: Scope) -> list[Asked]:
@@ -159,7 +166,7 @@ def candidates(asked: Asked, by_kind: dict[str, list[Resource]], now: datetime) 
     if asked.starts_at <= now:
         return [], (Reason.of("started"),)
     current = asked.resource_id
-    if asked.package_id or asked.act_id:
+    if asked.package_id or asked.act_id or (current is not None and asked.kind in FIXED_KINDS):
         return [r for r in by_kind[asked.kind] if r.id == current], ()
     pool = [r for r in by_kind[asked.kind] if r.status == "available" or r.id == current]
     kind = Term("kind", asked.kind)
@@ -180,6 +187,10 @@ def candidates(asked: Asked, by_kind: dict[str, list[Resource]], now: datetime) 
 
 def _filters(asked: Asked):
     """(keeps a resource, reason when none is kept) pairs for what the request's kind asks."""
+    if asked.match:
+        word = asked.match.casefold()
+        yield (lambda r: word in r.code.casefold() or word in r.name.casefold(),
+               lambda _pool: Reason.of("no_match", kind=Term("kind", asked.kind), match=asked.match))
     if asked.kind == "venue" and asked.layout:
         yield (lambda r: not r.layouts or any(x.layout == asked.layout for x in r.layouts),
                lambda _pool: Reason.of("no_layout", layout=Term("layout", asked.layout)))

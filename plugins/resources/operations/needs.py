@@ -23,7 +23,9 @@ from plugins.resources.operations import booking_input
 from plugins.resources.operations.values import optional_whole, text, whole
 
 #: What a person may write on a need (status moves through ``cancel_need`` and the allocator).
-FIELDS = ("name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "city", "weight", "notes")
+FIELDS = ("name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "match", "city", "weight", "notes")
+#: Kinds whose resources do different jobs (projectors and microphones): a need says which by ``match``.
+MIXED_KINDS = ("equipment", "generic")
 MAX_WEIGHT = 100
 
 
@@ -84,7 +86,7 @@ def delete_need(session, need: ResourceNeed) -> None:
 
 
 def clean(session, data: dict) -> dict:
-    """The checked values of a need: name, kind, window, layout, guests, quantity, city, weight, notes."""
+    """The checked values of a need: name, kind, window, layout, guests, quantity, match, city, weight, notes."""
     values = {"name": text(data.get("name"), "name", required=True, max_length=200)}
     kind = data.get("kind")
     if kind not in KINDS:
@@ -105,6 +107,9 @@ def clean(session, data: dict) -> dict:
     if kind == "catering" and values["guests"] is None:
         raise ValidationFailed(_("Say how many guests the caterer serves."), field="guests")
     values["quantity"] = optional_whole(data.get("quantity"), "quantity", 1, 1_000_000) or 1
+    values["match"] = text(data.get("match"), "match", max_length=100)
+    if kind in MIXED_KINDS and values["match"] is None:
+        raise ValidationFailed(_("Say which item: a word of its name, such as 投影机 or 大巴."), field="match")
     values["city"] = text(data.get("city"), "city", max_length=30)
     weight = data.get("weight")
     values["weight"] = 1 if weight in (None, "") else whole(weight, "weight", 1, MAX_WEIGHT)

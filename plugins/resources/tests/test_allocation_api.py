@@ -110,6 +110,7 @@ def test_bad_needs_are_named_and_others_needs_are_not_found(client_as, make_user
                            ({"layout": "stadium"}, "layout"), ({"guests": 0}, "guests"),
                            ({"weight": 1000}, "weight"), ({"name": " "}, "name"),
                            ({"kind": "catering"}, "guests"), ({"kind": "equipment", "layout": "banquet"}, "layout"),
+                           ({"kind": "equipment", "quantity": 4}, "match"),
                            ({"starts_at": "2020-06-03T09:00:00", "ends_at": "2020-06-03T12:00:00"}, "starts_at")):
         bad = pm.post(f"{API}/needs", json={**base, **changes})
         assert bad.status_code == 422 and field in bad.get_json()["errors"], (changes, bad.get_json())

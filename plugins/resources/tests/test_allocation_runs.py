@@ -155,16 +155,30 @@ def test_what_cannot_be_served_says_why(pm, project_for, venue, make_resource, n
     need(pm, project, "乐队", kind="troupe")
     need(pm, project, "北京分会场", guests=50, city="北京")
     need(pm, project, "课堂", guests=20, layout="classroom")
-    need(pm, project, "接驳车", kind="generic", quantity=2, guests=30)
+    need(pm, project, "接驳车", kind="generic", quantity=2, guests=30, match="礼宾车")
+    need(pm, project, "游艇", kind="generic", match="游艇")
     run = propose(pm, project_id=project)
     assert run.served == 0
     assert refusals(run) == {"万人大会": ["too_small"], "乐队": ["nothing_of_kind"], "北京分会场": ["none_in_city"],
-                             "课堂": ["no_layout"], "接驳车": ["too_few_seats"]}
+                             "课堂": ["no_layout"], "接驳车": ["too_few_seats"], "游艇": ["no_match"]}
     texts = {x.request["name"]: x.text for x in allocation_runs.lines(run)[1]}
     assert texts["万人大会"] == "No resource is large enough: 600 seats needed, the largest has 300."
     assert texts["乐队"] == "No resource of the kind Performance troupe is available for booking."
     assert texts["课堂"] == "No hall there is set up as Classroom."
     assert texts["接驳车"] == "30 people do not fit in 2 of any of them: the largest takes 7 each."
+
+
+def test_equipment_is_matched_by_a_word_of_its_name(pm, manager, project_for, make_resource, need, propose, book):
+    make_resource("无线手持麦克风", kind="equipment", stock=20, unit_price=Decimal(80), city="杭州")
+    projectors = make_resource("激光投影机", kind="equipment", stock=6, unit_price=Decimal(600), city="杭州")
+    project = project_for(pm)
+    need(pm, project, "投影", kind="equipment", quantity=4, match="投影机")
+    taken = book(pm, project, projectors, T0, T0 + 4 * H, quantity=3)
+    run = propose(manager, starts_at=T0 - 24 * H, ends_at=T0 + 24 * H)
+    assert given(run) == {taken.code: "激光投影机"}  # a pending booking of equipment stays on its item
+    assert refusals(run) == {"投影": ["all_taken"]}  # 3 of 6 are out: 4 do not fit
+    (line,) = allocation_runs.lines(run)[1]
+    assert "only 3 of 6 free at that time" in line.text
 
 
 def test_applying_books_exactly_what_was_proposed(db, pm, project_for, venue, need, propose, apply):

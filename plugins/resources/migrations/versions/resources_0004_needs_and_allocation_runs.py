@@ -67,6 +67,7 @@ def upgrade():
         sa.Column('layout', sa.String(length=20), nullable=True),
         sa.Column('guests', sa.Integer(), nullable=True),
         sa.Column('quantity', sa.Integer(), nullable=False),
+        sa.Column('match', sa.String(length=100), nullable=True),
         sa.Column('city', sa.String(length=30), nullable=True),
         sa.Column('weight', sa.Integer(), nullable=False),
         sa.Column('notes', sa.Text(), nullable=True),

@@ -57,6 +57,7 @@ MESSAGES = {
     "nothing_of_kind": N_("No resource of the kind %(kind)s is available for booking."),
     "none_in_city": N_("No resource of the kind %(kind)s is available in %(city)s."),
     "no_layout": N_("No hall there is set up as %(layout)s."),
+    "no_match": N_("No resource of the kind %(kind)s there is called anything like %(match)s."),
     "below_minimum": N_("Every caterer there serves more guests: %(guests)s asked, the fewest any takes is "
                         "%(fewest)s."),
     "too_few_seats": N_("%(guests)s people do not fit in %(quantity)s of any of them: the largest takes "
