@@ -44,13 +44,12 @@ class AllocationForm(FlaskForm):
                               validators=[Optional(), NumberRange(min=MIN_SECONDS, max=MAX_SECONDS)])
 
     def scope(self) -> dict:
-        """What ``allocation_runs.propose`` is given."""
-        common = {"kinds": list(self.kinds.data or ()), "time_limit": self.time_limit.data}
+        """What ``allocation_runs.propose`` is given: a project's needs of every kind, or a period's of some."""
         if self.mode.data == "project":
-            return {"project_id": self.project_id.data, **common}
+            return {"project_id": self.project_id.data, "time_limit": self.time_limit.data}
         return {"starts_at": _day_start(self.starts_on.data),
                 "ends_at": _day_start(self.ends_on.data + timedelta(days=1)) if self.ends_on.data else None,
-                **common}
+                "kinds": list(self.kinds.data or ()), "time_limit": self.time_limit.data}
 
 
 def _day_start(day: date | None) -> datetime | None:

@@ -8,7 +8,7 @@ each row links to allocating its project. Times are typed in company time.
 from __future__ import annotations
 
 from flask import flash, g, request, url_for
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import DateTimeField, SelectField
@@ -50,7 +50,7 @@ class NeedView(ResourcesModelView):
     column_sortable_list = ("name", "kind", "starts_at", "weight", "status")
     column_searchable_list = ("name",)
     column_labels = LABELS
-    column_filters = (FilterEqual(ResourceNeed.project_id, _l("Project id")),
+    column_filters = (IntEqualFilter(ResourceNeed.project_id, _l("Project id")),
                       FilterEqual(ResourceNeed.status, _l("Status"), options=choices(NEED_STATUSES)),
                       FilterEqual(ResourceNeed.kind, _l("Kind"), options=choices(KINDS)))
     column_formatters = {"kind": vocabulary_formatter(KINDS), "layout": vocabulary_formatter(LAYOUTS),
