@@ -119,9 +119,9 @@ def test_the_important_project_wins_the_one_hall(pm, manager, project_for, venue
     assert (run.result["figures"]["weight"], run.result["figures"]["weight_total"]) == (5, 6)
 
 
-def test_a_combined_hall_is_blocked_by_a_booking_of_one_of_its_parts(pm, project_for, venue, need, propose, book):
+def test_a_combined_hall_and_its_parts_block_each_other(pm, project_for, venue, need, propose, book):
     east, west = venue("东厅", 150, 8000), venue("西厅", 150, 8000)
-    venue("东西厅", 300, 15000, parts=[east, west])
+    both = venue("东西厅", 300, 15000, parts=[east, west])
     project = project_for(pm)
     taken = book(pm, project, east, T0, T0 + 8 * H)
     need(pm, project, "年会", guests=280)
@@ -129,8 +129,16 @@ def test_a_combined_hall_is_blocked_by_a_booking_of_one_of_its_parts(pm, project
     run = propose(pm, project_id=project)
     assert given(run) == {"分会场": "西厅"}
     assert refusals(run) == {"年会": ["all_taken"]}
-    (_line,) = [x for x in allocation_runs.lines(run)[1]]
-    assert f"shares space with R-0001 东厅, busy 2030-06-03 09:00–17:00 ({taken.code})" in _line.text
+    (line,) = allocation_runs.lines(run)[1]
+    assert f"shares space with R-0001 东厅, busy 2030-06-03 09:00–17:00 ({taken.code})" in line.text
+    # and the other way round: the combined hall booked in the evening takes both its halls
+    gala = book(pm, project, both, T0 + 9 * H, T0 + 13 * H)
+    need(pm, project, "晚间分会", guests=100, start=T0 + 10 * H, end=T0 + 12 * H)
+    evening = propose(pm, project_id=project)
+    assert refusals(evening)["晚间分会"] == ["all_taken"]
+    (late,) = [x for x in allocation_runs.lines(evening)[1] if x.request["name"] == "晚间分会"]
+    for hall in ("R-0001 东厅", "R-0002 西厅"):
+        assert f"{hall}: busy 2030-06-03 18:00–22:00 ({gala.code})" in late.text
 
 
 def test_a_maintenance_window_sends_the_meeting_to_the_dearer_hall(pm, manager, project_for, venue, need, propose,
