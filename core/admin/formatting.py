@@ -7,6 +7,7 @@ a stored code is shown by its translated label from the plugin's vocabulary.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -48,7 +49,10 @@ def when(value) -> str:
 
 
 def money(value) -> str:
-    return f"¥{format_decimal(value, '#,##0.00')}" if value is not None else ""
+    """``¥12,345.00``; an amount kept as text (in JSON, say) is read as a decimal."""
+    if value is None or value == "":
+        return ""
+    return f"¥{format_decimal(Decimal(value) if isinstance(value, str) else value, '#,##0.00')}"
 
 
 def vocabulary_formatter(vocabulary):

@@ -240,6 +240,8 @@ def install(session_class, kernel) -> None:
 
     @event.listens_for(session_class, "after_commit")
     def _sweep(session):
+        if session.in_nested_transaction():  # a savepoint released: the transaction goes on
+            return
         keys = session.info.pop(BLOBS_TO_CHECK, None)
         if not keys:
             return
@@ -255,4 +257,5 @@ def install(session_class, kernel) -> None:
 
     @event.listens_for(session_class, "after_rollback")
     def _forget(session):
-        session.info.pop(BLOBS_TO_CHECK, None)
+        if not session.in_nested_transaction():
+            session.info.pop(BLOBS_TO_CHECK, None)

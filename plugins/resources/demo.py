@@ -9,6 +9,7 @@ done or under way, held and awaiting approval for what is still being
 decided, one on the waiting list behind a hold, and the cancelled meetings'
 bookings cancelled. Each booking is a row plus the occupancy that
 ``operations.occupancy`` writes, so the database guard and every screen agree.
+A few upcoming meetings also state needs for the allocator (``demo_needs``).
 
 ``large`` (``huiwu demo --scale large``): ~2,100 resources in 30 cities and a
 million bookings over three years for benchmarks, written in bulk; see
@@ -38,6 +39,7 @@ from plugins.project import demo_words as PW
 from plugins.project.demo import target_status
 from plugins.project.models import Project, Requirement
 from plugins.project.operations.projects import CODE_PATTERN, CODE_SEQUENCE
+from plugins.resources import demo_needs
 from plugins.resources import demo_words as W
 from plugins.resources.models import (
     Act,
@@ -148,6 +150,7 @@ class SmallScale:
         self.bookings()
         self.waitlist()
         self.ensure_requested()
+        demo_needs.add_needs(self.session, self.now)
 
     # -- catalogue ---------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """The events the resources plugin emits (its contract with other plugins), and what it listens to.
 
+It listens to itself once: a cancelled, rejected or lapsed booking reopens the need it served.
+
 Payloads (ids are ours; ``project_id`` is the project plugin's; instants are ISO
 text in UTC; money is decimal text)::
 
@@ -10,7 +12,8 @@ text in UTC; money is decimal text)::
     resources.booking_confirmed   the same, with confirmed_at
     resources.booking_cancelled   the same, with old_status, reason
     resources.booking_changed     the same (as it is now), with old_starts_at, old_ends_at, old_quantity,
-                                  old_total (in the transaction: a handler may refuse the change)
+                                  old_total, old_resource_id (a pending booking moved by an allocation)
+                                  (in the transaction: a handler may refuse the change)
     resources.booking_promoted    booking_id, code, project_id, resource_id, owner_id (a waiting booking
                                   moved up to first option)
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from core.events import EventType, Handler
 from plugins.resources.operations import follow_notice, following
+from plugins.resources.operations.needs import reopen_for
 
 _FIELDS = ("booking_id", "code", "project_id", "resource_id", "resource_name", "kind", "quantity", "starts_at",
            "ends_at", "status", "subtotal", "tax", "total")
@@ -32,7 +36,8 @@ EVENTS = [
     EventType("resources.booking_cancelled", "A booking was cancelled, rejected or lapsed.",
               (*_FIELDS, "old_status", "reason")),
     EventType("resources.booking_changed", "An active booking's window or quantity changed (in the transaction: "
-              "may be refused).", (*_FIELDS, "old_starts_at", "old_ends_at", "old_quantity", "old_total")),
+              "may be refused).", (*_FIELDS, "old_starts_at", "old_ends_at", "old_quantity", "old_total",
+                                         "old_resource_id")),
     EventType("resources.booking_promoted", "A waiting booking became the first option on its slot.",
               ("booking_id", "code", "project_id", "resource_id", "owner_id")),
 ]
@@ -64,5 +69,9 @@ def follow_project_change(session, payload: dict) -> None:
         follow_notice.tell(session, followed)
 
 
-HANDLERS = [Handler("project.change_approved", follow_project_change, after_commit=True,
-                    name="resources.follow_project_change")]
+HANDLERS = [
+    Handler("project.change_approved", follow_project_change, after_commit=True,
+            name="resources.follow_project_change"),
+    # A need whose booking ended is open to allocate again (in the transaction that ended it).
+    Handler("resources.booking_cancelled", reopen_for, name="resources.reopen_need"),
+]

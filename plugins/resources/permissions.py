@@ -6,6 +6,12 @@
   reused on its plain tables) and by whoever made it; resource managers
   (``resources.booking.read_all``) see all of them.
 - Contracts and occupancy follow their booking.
+- A project's resource needs are seen by whoever sees the project (or wrote
+  the need); seeing every project (``project.project.read_all``) is seeing
+  every need. Resource managers see every project, since they allocate and
+  approve for all of them.
+- An allocation proposal is seen by whoever ran it: it names needs and
+  bookings of the projects *they* see. Resource managers see every one.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from sqlalchemy import or_, select
 
 from core.security import Permission, RecordRule, RoleSpec
 from plugins.project.permissions import visible_project_ids
-from plugins.resources.models import Booking, Contract
+from plugins.resources.models import AllocationRun, Booking, Contract, ResourceNeed
 
 _B = Booking.__table__.alias("rule_booking")
 
@@ -36,23 +42,27 @@ PERMISSIONS = [
     Permission("resources.booking.approve", _l("Bookings: approve or reject")),
     Permission("resources.booking.cancel", _l("Bookings: cancel")),
     Permission("resources.contract.read", _l("Booking contracts: read and download")),
-    Permission("resources.allocation.run", _l("Allocation: propose and apply")),
+    *_crud("need", _l("Resource needs of projects"), ("read", "create", "update", "delete")),
+    Permission("resources.allocation.run", _l("Allocation: propose")),
+    Permission("resources.allocation.apply", _l("Allocation: apply a proposal (book and move)")),
     Permission("resources.availability.read", _l("Availability and timelines: read")),
 ]
 
 _READ = ("resources.resource.read", "resources.supplier.read", "resources.maintenance.read",
          "resources.availability.read")
 _PM = (*_READ, "resources.booking.read", "resources.booking.create", "resources.booking.update",
-       "resources.booking.cancel", "resources.contract.read", "resources.allocation.run")
+       "resources.booking.cancel", "resources.contract.read", "resources.need.read", "resources.need.create",
+       "resources.need.update", "resources.need.delete", "resources.allocation.run", "resources.allocation.apply")
 _MANAGER = tuple(p.id for p in PERMISSIONS)
 
 ROLES = [
-    RoleSpec("resource_manager", _l("Resource manager"), _MANAGER,
+    RoleSpec("resource_manager", _l("Resource manager"), (*_MANAGER, "project.project.read", "project.project.read_all"),
              _l("Keeps the catalogue and approves bookings of every project.")),
     RoleSpec("project_manager", _l("Project manager"), _PM),
-    RoleSpec("department_staff", _l("Department staff"), (*_READ, "resources.booking.read")),
+    RoleSpec("department_staff", _l("Department staff"), (*_READ, "resources.booking.read", "resources.need.read")),
     RoleSpec("executive", _l("Executive"), (*_READ, "resources.booking.read", "resources.booking.read_all",
-                                              "resources.booking.export", "resources.contract.read")),
+                                              "resources.booking.export", "resources.contract.read",
+                                              "resources.need.read")),
     RoleSpec("administrator", _l("Administrator"), _MANAGER),
 ]
 
@@ -71,9 +81,22 @@ def _contracts(principal):
     return Contract.booking_id.in_(visible_booking_ids(principal))
 
 
+def _needs(principal):
+    return or_(ResourceNeed.project_id.in_(visible_project_ids(principal)),
+               ResourceNeed.created_by_id == principal.user_id)
+
+
+def _runs(principal):
+    return AllocationRun.created_by_id == principal.user_id
+
+
 RECORD_RULES = [
     RecordRule(Booking, _bookings, unless="resources.booking.read_all",
                title=_l("Bookings of the projects one sees, or made oneself")),
     RecordRule(Contract, _contracts, unless="resources.booking.read_all",
                title=_l("Contracts of the bookings one sees")),
+    RecordRule(ResourceNeed, _needs, unless="project.project.read_all",
+               title=_l("Resource needs of the projects one sees, or written oneself")),
+    RecordRule(AllocationRun, _runs, unless="resources.booking.read_all",
+               title=_l("Allocation proposals one made")),
 ]

@@ -10,7 +10,14 @@ from flask import url_for
 from marshmallow import ValidationError, fields, validate
 
 from core.api.schemas import RecordSchema, Schema
-from plugins.resources.models.choices import BOOKING_STATUSES, KINDS, LAYOUTS, PRICING_UNITS, RESOURCE_STATUSES
+from plugins.resources.models.choices import (
+    BOOKING_STATUSES,
+    KINDS,
+    LAYOUTS,
+    NEED_STATUSES,
+    PRICING_UNITS,
+    RESOURCE_STATUSES,
+)
 from plugins.resources.operations.attention import alternatives_of
 
 
@@ -215,3 +222,117 @@ class ContractSchema(Schema):
     total = fields.Decimal(as_string=True)
     url = fields.Function(lambda c: url_for("resources.contract_pdf", booking_id=c.booking_id,
                                             revision=c.revision))
+
+
+# -- needs and allocation ---------------------------------------------------------------
+
+class NeedSchema(RecordSchema):
+    """A project's need; kinds, layouts and numbers are checked by ``operations.needs`` (422 naming the field)."""
+
+    project_id = fields.Integer(required=True)
+    name = fields.String(required=True, metadata={"description": "What it is for: 主会场, 欢迎晚宴 ..."})
+    kind = fields.String(required=True, metadata={"description": "venue, equipment, catering, troupe, generic"})
+    starts_at = fields.DateTime(required=True, metadata={"description": "Without a zone: the company's"})
+    ends_at = fields.DateTime(required=True)
+    layout = fields.String(load_default=None, allow_none=True)
+    guests = fields.Integer(strict=True, load_default=None, allow_none=True)
+    quantity = fields.Integer(strict=True, load_default=None, allow_none=True)
+    match = _text(100, metadata={"description": "Only resources whose code or name contains this (投影机); "
+                                                "required for equipment and other kinds"})
+    city = _text(30, metadata={"description": "Only resources in this city; any when empty"})
+    weight = fields.Integer(strict=True, load_default=None, allow_none=True,
+                            metadata={"description": "Importance, 1 to 100 (default 1)"})
+    notes = _text()
+    status = fields.String(dump_only=True, metadata={"description": "open, booked, cancelled"})
+    booking_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+class NeedChangeSchema(RecordSchema):
+    name = fields.String()
+    kind = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    layout = fields.String(allow_none=True)
+    guests = fields.Integer(strict=True, allow_none=True)
+    quantity = fields.Integer(strict=True, allow_none=True)
+    match = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    weight = fields.Integer(strict=True, allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
+class NeedQuery(Schema):
+    project_id = fields.Integer(load_default=None)
+    status = fields.String(load_default=None, validate=_one_of(NEED_STATUSES))
+    kind = fields.String(load_default=None, validate=_one_of(KINDS))
+
+
+class AllocationRequestSchema(Schema):
+    """One project (``project_id``), or a period (``starts_at``, ``ends_at``) with the ``kinds`` in play."""
+
+    project_id = fields.Integer(load_default=None, allow_none=True)
+    starts_at = fields.DateTime(load_default=None, allow_none=True,
+                                metadata={"description": "Period mode; without a zone: the company's"})
+    ends_at = fields.DateTime(load_default=None, allow_none=True)
+    kinds = fields.List(fields.String(), load_default=list, metadata={"description": "Every kind when empty"})
+    time_limit = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                metadata={"description": "Seconds the solver may take, 1 to 60 (default 10)"})
+
+
+class ReasonLineSchema(Schema):
+    code = fields.String(metadata={"description": "Stable code of the reason"})
+    text = fields.String(metadata={"description": "The reason in the caller's language"})
+
+
+class AllocationLineSchema(Schema):
+    request = fields.String(metadata={"description": "need-<id> or booking-<id>"})
+    need_id = fields.Integer(allow_none=True)
+    booking_id = fields.Integer(allow_none=True)
+    project_id = fields.Integer()
+    project = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    layout = fields.String(allow_none=True)
+    guests = fields.Integer(allow_none=True)
+    quantity = fields.Integer()
+    weight = fields.Integer()
+    resource_id = fields.Integer(allow_none=True, metadata={"description": "What it gets (assignments)"})
+    resource_code = fields.String(allow_none=True)
+    resource_name = fields.String(allow_none=True)
+    moved_from = fields.Integer(allow_none=True, metadata={"description": "A pending booking moved: its resource"})
+    fee = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "Before tax"})
+    idle = fields.Integer(allow_none=True, metadata={"description": "Empty seats"})
+    reasons = fields.List(fields.Nested(ReasonLineSchema))
+    explanation = fields.String(metadata={"description": "The reasons as one text"})
+
+
+class AllocationRunSchema(Schema):
+    id = fields.Integer()
+    mode = fields.String(metadata={"description": "project or period"})
+    status = fields.String(metadata={"description": "proposed, applied or stale"})
+    project_id = fields.Integer(allow_none=True)
+    starts_at = fields.AwareDateTime(allow_none=True)
+    ends_at = fields.AwareDateTime(allow_none=True)
+    kinds = fields.List(fields.String())
+    created_at = fields.AwareDateTime()
+    created_by_id = fields.Integer(allow_none=True)
+    applied_at = fields.AwareDateTime(allow_none=True)
+    applied_by_id = fields.Integer(allow_none=True)
+    problem = fields.String(allow_none=True, metadata={"description": "Why it went stale"})
+    figures = fields.Dict(metadata={"description": "requests, served, weight, weight_total, weight_bound, cost, "
+                                                   "idle, moves, objective, bound, gap, status, wall_time"})
+    assignments = fields.List(fields.Nested(AllocationLineSchema))
+    unserved = fields.List(fields.Nested(AllocationLineSchema))
+
+
+class AppliedSchema(Schema):
+    request = fields.String()
+    action = fields.String(metadata={"description": "booked, moved, offered (a waiting booking held) or kept"})
+    booking = fields.Nested(BookingSchema)
+
+
+class AllocationAppliedSchema(Schema):
+    run = fields.Nested(AllocationRunSchema)
+    bookings = fields.List(fields.Nested(AppliedSchema))

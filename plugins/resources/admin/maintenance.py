@@ -8,7 +8,7 @@ follows it. Times are typed in company time.
 from __future__ import annotations
 
 from flask import flash, g, request
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeField
 from wtforms.validators import InputRequired, Optional
@@ -28,7 +28,7 @@ class MaintenanceView(ResourcesModelView):
     column_list = ("resource", "starts_at", "ends_at", "quantity", "reason")
     column_default_sort = ("starts_at", True)
     column_labels = LABELS
-    column_filters = (FilterEqual(Maintenance.resource_id, _l("Resource id")),)
+    column_filters = (IntEqualFilter(Maintenance.resource_id, _l("Resource id")),)
     form_columns = ("resource", "starts_at", "ends_at", "quantity", "reason")
     form_overrides = {"starts_at": DateTimeField, "ends_at": DateTimeField}
     form_args = {

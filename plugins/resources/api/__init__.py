@@ -18,6 +18,13 @@ Routes (permissions in brackets)::
                                                       created_at, sha256, note, total, url
     GET                /bookings/<id>/contracts/<rev> [resources.contract.read] that version's PDF
     POST               /quote                         [resources.resource.read] the price, nothing booked
+    GET  POST          /needs                         [resources.need.read / create] ?project_id= ?status= ?kind=
+    GET  PATCH DELETE  /needs/<id>                    [read / update / delete]; PATCH needs ``version``
+    POST               /needs/<id>/cancel             [resources.need.update]
+    POST               /allocations                   [resources.allocation.run] {project_id} or
+                                                      {starts_at, ends_at, kinds}: a proposal, nothing booked
+    GET                /allocations/<id>              [resources.allocation.run] a proposal kept
+    POST               /allocations/<id>/apply        [resources.allocation.apply] book it all, or 409
 
 A slot already taken answers 409 naming the booking in the way; bad input
 422 naming the field; a stale ``version`` 409; a booking one may not see 404.
@@ -27,4 +34,4 @@ from flask_smorest import Blueprint
 blp = Blueprint("resources", __name__, url_prefix="resources",
                 description="Venues, equipment, caterers, troupes; suppliers; bookings")
 
-from plugins.resources.api import bookings, catalogue, contracts  # noqa: F401  (routes)
+from plugins.resources.api import allocations, bookings, catalogue, contracts  # noqa: F401  (routes)

@@ -51,3 +51,24 @@ BOOKING_STATUSES = {
 ACTIVE_STATUSES = ("held", "requested", "confirmed")
 #: A booking in one of these is over: it never comes back.
 CLOSED_STATUSES = ("rejected", "cancelled", "expired")
+
+#: What becomes of a project's need: allocated and booked, or given up.
+NEED_STATUSES = {
+    "open": _l("Open"),
+    "booked": _l("Booked"),
+    "cancelled": _l("Cancelled"),
+}
+
+#: Booking statuses the allocator treats as pending requests (it may move them to an interchangeable resource).
+PENDING_STATUSES = ("requested", "held", "waitlisted")
+
+ALLOCATION_MODES = {
+    "project": _l("One project's needs"),
+    "period": _l("Every pending request in a period"),
+}
+
+ALLOCATION_STATUSES = {
+    "proposed": _l("Proposed"),
+    "applied": _l("Applied"),
+    "stale": _l("Stale"),
+}

@@ -40,7 +40,8 @@ def cancelled(session, booking: Booking, old_status: str) -> None:
 def changed(session, booking: Booking, before: dict) -> None:
     emit(session, "resources.booking_changed", **payload(booking),
          old_starts_at=_iso(before["starts_at"]), old_ends_at=_iso(before["ends_at"]),
-         old_quantity=before["quantity"], old_total=str(before["total"]))
+         old_quantity=before["quantity"], old_total=str(before["total"]),
+         old_resource_id=before.get("resource_id", booking.resource_id))
 
 
 def promoted(session, booking: Booking, owner_id: int | None) -> None:

@@ -34,7 +34,7 @@ CHANGEABLE = ("starts_at", "ends_at", "quantity", "guests", "layout", "notes")
 
 def clean_request(session, data: dict) -> dict:
     """The values of a new booking: project, resource, window, quantity, guests, layout, package, act, notes."""
-    project_id = _project_id(session, data.get("project_id"))
+    project_id = check_project(session, data.get("project_id"))
     values = clean_quote(session, data)
     check_window(values["starts_at"], values["ends_at"])
     values["project_id"] = project_id
@@ -89,7 +89,8 @@ def clean_change(session, booking, data: dict) -> dict:
     return values
 
 
-def _project_id(session, value) -> int:
+def check_project(session, value) -> int:
+    """The id of a project the user sees and that still takes bookings; refused naming ``project_id``."""
     if value in (None, ""):
         raise ValidationFailed(_("This field is required."), field="project_id")
     project_id = whole(value, "project_id", 1)

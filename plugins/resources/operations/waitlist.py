@@ -63,17 +63,23 @@ def promote(session, resource_ids, now=None) -> list[Booking]:
             occupancy.occupy_booking(session, booking)
         except Conflict:
             continue  # still in someone's way: it keeps its place in the queue
-        booking.status, booking.rank = "held", 1
-        booking.hold_expires_at = hold_deadline(session, now)
-        session.flush()
-        owner_id = _owner_id(session, booking)
-        _tell_owner(session, booking, owner_id)
-        events.promoted(session, booking, owner_id)
+        offer(session, booking, now)
         promoted.append(booking)
     return promoted
 
 
-def _owner_id(session, booking: Booking) -> int | None:
+def offer(session, booking: Booking, now=None) -> Booking:
+    """A waiting booking that now occupies its slot becomes a hold with a fresh expiry; its owner is told."""
+    booking.status, booking.rank = "held", 1
+    booking.hold_expires_at = hold_deadline(session, now or utcnow())
+    session.flush()
+    owner = owner_id(session, booking)
+    _tell_owner(session, booking, owner)
+    events.promoted(session, booking, owner)
+    return booking
+
+
+def owner_id(session, booking: Booking) -> int | None:
     """Who made the booking; the project's manager when the system made it."""
     if booking.created_by_id is not None:
         return booking.created_by_id
@@ -81,11 +87,11 @@ def _owner_id(session, booking: Booking) -> int | None:
                           .execution_options(huiwu_system=True))
 
 
-def _tell_owner(session, booking: Booking, owner_id: int | None) -> None:
-    if owner_id is None:
+def _tell_owner(session, booking: Booking, owner: int | None) -> None:
+    if owner is None:
         return
     resource = booking.resource
-    notify(session, [owner_id], _("%(name)s came free: booking %(code)s is held for you",
+    notify(session, [owner], _("%(name)s came free: booking %(code)s is held for you",
                                   name=resource.name, code=booking.code),
            _("Your waiting booking %(code)s for %(name)s, %(when)s, is now held for you until %(until)s. "
              "Confirm it before then, or the place goes to the next in line.",

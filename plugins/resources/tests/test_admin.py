@@ -31,7 +31,7 @@ def book(db, raw_booking, resource, start, end, quantity=1):
 def test_every_page_opens_for_a_resource_manager(manager, make_resource):
     hall = make_resource("国际会议厅", city="杭州")
     for url in (*PAGES, f"/admin/resources_catalogue/edit/?id={hall.id}",
-                "/admin/resources_catalogue/?flt0_0=venue"):
+                "/admin/resources_catalogue/?flt0_0=venue", f"/admin/resources_maintenance/?flt0_0={hall.id}"):
         assert manager.get(url).status_code == 200, url
     script = manager.get("/charts/plotly.min.js")
     assert script.status_code == 200 and script.mimetype == "application/javascript"

@@ -19,8 +19,9 @@ from plugins.crm.operations import customers as crm
 from plugins.project.models import Project
 from plugins.project.operations import projects
 from plugins.resources import demo
-from plugins.resources.models import Booking, Maintenance, Occupancy, Resource, Supplier
+from plugins.resources.models import Booking, Maintenance, Occupancy, Resource, ResourceNeed, Supplier
 from plugins.resources.models.choices import ACTIVE_STATUSES
+from plugins.resources.operations import allocation_runs
 
 #: Exclusive occupancies that start before an earlier one of the same part has ended.
 OVERLAPS = text("""
@@ -97,6 +98,14 @@ def test_the_small_demo_is_a_catalogue_with_bookings_of_the_demo_projects(kernel
         assert_consistent(s)
         count = len(bookings)
     assert ("resources: bookings", 40, 40) in seen
+    with kernel.system_session() as s:
+        wanted = s.scalars(select(ResourceNeed).order_by(ResourceNeed.id)).all()
+        assert {n.kind for n in wanted} == {"venue", "equipment", "catering"} and len(wanted) >= 6
+        assert all(n.status == "open" and n.starts_at > utcnow() for n in wanted)
+        first = wanted[0].project_id
+        run = allocation_runs.propose(s, {"project_id": first})
+        assert run.served >= 1 and run.served + run.unserved == sum(1 for n in wanted if n.project_id == first)
+        s.rollback()
 
     load_demo(kernel, "small")
     with kernel.system_session() as s:

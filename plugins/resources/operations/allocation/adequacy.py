@@ -1,11 +1,12 @@
 """Which units could serve each request, at what cost, and which of them are already busy.
 
 A unit *fits* a request when it is of the request's kind (or on its explicit
-list), holds its ``need`` in seats and, for a stock, has ``quantity`` items.
-A fitting unit is an *option* when its busy windows leave it free for the
-request: for an exclusive unit, no busy window of any unit sharing one of its
-parts overlaps; for a stock, the items out at the busiest moment still leave
-``quantity``. Options are what the greedy pass and the solver choose from;
+list), holds its ``need`` in seats (in the request's layout, when it names
+one) and, for a stock, has ``quantity`` items. A fitting unit is an *option*
+when its busy windows leave it free for the request's time widened by the
+unit's own buffers: for an exclusive unit, no busy window of any unit sharing
+one of its parts overlaps; for a stock, the items out at the busiest moment
+still leave ``quantity``. Options are what the greedy pass and the solver choose from;
 the fitting units that are not options are what the reasons name as busy.
 """
 from __future__ import annotations
@@ -65,32 +66,35 @@ class Adequacy:
 
     def _fits(self, request: Request, u: int) -> bool:
         unit = self.problem.units[u]
-        if unit.capacity < request.need:
+        seats = unit.seats(request)
+        if seats is None or seats < request.need:
             return False
         return unit.stock >= request.quantity if unit.stocked else request.quantity == 1
 
     def _option(self, request: Request, u: int, cost: int | None) -> Option:
         unit = self.problem.units[u]
         cost = unit.cost(request) if cost is None else cost
-        idle = unit.capacity - request.need if request.need and not unit.stocked else 0
+        seats = unit.seats(request)
+        idle = seats - request.need if request.need and not unit.stocked else 0
         return Option(unit=u, cost=cost, idle=idle, blocked=self.blocked(request, u),
-                      key=(cost + idle * self.problem.idle_seat_cost, cost, unit.capacity, u))
+                      key=(cost + idle * self.problem.idle_seat_cost, cost, seats, u))
 
     def blocked(self, request: Request, u: int) -> tuple[tuple[Busy, int], ...]:
         """The busy windows that keep unit ``u`` from the request (empty when it is free of them)."""
         units = self.problem.units
         unit = units[u]
+        start, end = unit.window(request)
         if unit.stocked:
-            clashing = [b for b in unit.busy if b.overlaps(request.start, request.end)]
-            out = peak(((b.start, b.end, b.quantity or unit.stock) for b in clashing), request.start, request.end)
+            clashing = [b for b in unit.busy if b.overlaps(start, end)]
+            out = peak(((b.start, b.end, b.quantity or unit.stock) for b in clashing), start, end)
             return tuple((b, u) for b in clashing) if unit.stock - out < request.quantity else ()
-        return tuple((b, v) for v in self.sharing[u] for b in units[v].busy if b.overlaps(request.start, request.end))
+        return tuple((b, v) for v in self.sharing[u] for b in units[v].busy if b.overlaps(start, end))
 
     def available(self, request: Request, u: int) -> int:
         """Items of a stock not out in busy windows at the busiest moment of the request's time."""
         unit = self.problem.units[u]
         windows = ((b.start, b.end, b.quantity or unit.stock) for b in unit.busy)
-        return unit.stock - peak(windows, request.start, request.end)
+        return unit.stock - peak(windows, *unit.window(request))
 
 
 def _sharing(units: tuple[Unit, ...]) -> list[tuple[int, ...]]:

@@ -118,7 +118,7 @@ def _rank(structure: Structure, chosen: dict[int, int]) -> tuple[int, int, int]:
 
 def _deal(structure: Structure, chosen: dict[int, int]) -> dict[int, int]:
     """{request: unit} from {request: choice}: a pool's requests by start time, each to its first free unit."""
-    requests = structure.problem.requests
+    requests, units = structure.problem.requests, structure.problem.units
     given, pooled = {}, defaultdict(list)
     for r, c in chosen.items():
         members = structure.slots[structure.choices[c].slot]
@@ -127,9 +127,11 @@ def _deal(structure: Structure, chosen: dict[int, int]) -> dict[int, int]:
         else:
             pooled[members].append(r)
     for members, rs in pooled.items():
+        window = units[members[0]].window  # a pool's units share their buffers
         free_from = dict.fromkeys(members, float("-inf"))
         for r in sorted(rs, key=lambda r: (requests[r].start, requests[r].end, r)):
-            u = next(u for u in members if free_from[u] <= requests[r].start)
-            given[r], free_from[u] = u, requests[r].end
+            start, end = window(requests[r])
+            u = next(u for u in members if free_from[u] <= start)
+            given[r], free_from[u] = u, end
     return given
 

@@ -49,7 +49,7 @@ def assignment_reasons(adequacy: Adequacy, occupancy: Occupancy, r: int, u: int)
         fact = Reason.of("fits_stock", unit=unit.name, quantity=request.quantity,
                          available=occupancy.free_items(r, u), stock=unit.stock)
     elif request.need:
-        fact = Reason.of("fits_seats", unit=unit.name, capacity=unit.capacity, need=request.need)
+        fact = Reason.of("fits_seats", unit=unit.name, capacity=unit.seats(request), need=request.need)
     else:
         fact = Reason.of("fits", unit=unit.name)
     notes, any_free = [], False
@@ -74,9 +74,10 @@ def unserved_reasons(adequacy: Adequacy, occupancy: Occupancy, r: int) -> tuple[
         return (Reason.of("no_candidates") if request.candidates is not None
                 else Reason.of("no_kind", kind=request.kind),)
     if not adequacy.fitting[r]:
-        large = [unit for unit in considered if unit.capacity >= request.need]
+        large = [unit for unit in considered if (unit.seats(request) or 0) >= request.need]
         if not large:
-            return (Reason.of("too_small", need=request.need, largest=max(u.capacity for u in considered)),)
+            largest = max(u.seats(request) or 0 for u in considered)
+            return (Reason.of("too_small", need=request.need, largest=largest),)
         return (Reason.of("stock_short", quantity=request.quantity, largest=max(u.stock for u in large)),)
     clashes = []
     for option in adequacy.fitting[r]:

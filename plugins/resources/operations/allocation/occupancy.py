@@ -37,20 +37,28 @@ class Occupancy:
         self.on_unit[u].append(r)
 
     def holders(self, r: int, u: int) -> list[tuple[int, int]]:
-        """(request, unit) pairs given out whose time overlaps request ``r`` on ``u`` or a unit sharing a part."""
-        requests = self.problem.requests
-        start, end = requests[r].start, requests[r].end
+        """(request, unit) pairs given out whose time overlaps request ``r`` on ``u`` or a unit sharing a part.
+
+        Each side's time is widened by the buffers of the unit it is on, as
+        the database counts them.
+        """
+        requests, units = self.problem.requests, self.problem.units
+        start, end = units[u].window(requests[r])
         near = self.adequacy.sharing[u] or (u,)
-        return [(h, v) for v in near for h in self.on_unit.get(v, ())
-                if h != r and requests[h].start < end and start < requests[h].end]
+        found = []
+        for v in near:
+            for h in self.on_unit.get(v, ()):
+                their_start, their_end = units[v].window(requests[h])
+                if h != r and their_start < end and start < their_end:
+                    found.append((h, v))
+        return found
 
     def free_items(self, r: int, u: int) -> int:
         """Items of stock ``u`` neither busy nor given out at the busiest moment of request ``r``'s time."""
         requests, unit = self.problem.requests, self.problem.units[u]
-        request = requests[r]
         windows = [(b.start, b.end, b.quantity or unit.stock) for b in unit.busy]
-        windows += [(requests[h].start, requests[h].end, requests[h].quantity) for h, _ in self.holders(r, u)]
-        return unit.stock - peak(windows, request.start, request.end)
+        windows += [(*unit.window(requests[h]), requests[h].quantity) for h, _ in self.holders(r, u)]
+        return unit.stock - peak(windows, *unit.window(requests[r]))
 
     def fits(self, r: int, u: int) -> bool:
         """Whether request ``r`` can still go to ``u`` (its busy windows are the option's concern)."""

@@ -7,10 +7,14 @@ tested, benchmarked and re-run on a what-if copy without a session:
 - times are integers on one axis the caller picks: minutes after
   ``Problem.epoch`` (``epoch`` is used only to print times in reasons);
   intervals are half-open, so a booking ending at 12:00 and one starting at
-  12:00 do not clash; set-up and clean-up buffers are the caller's to add;
+  12:00 do not clash. A request's times are what the client uses; a unit's
+  ``setup`` and ``teardown`` minutes widen them on that unit (a hall is
+  being dressed before and cleared after), while busy windows are given as
+  already occupied, buffers included;
 - money is integers in minor units (fen), as CP-SAT works on integers;
-- seats are already resolved for the asked layout (a hall seats 300 as a
-  theatre and 120 as a banquet: the caller passes the number that applies).
+- seats: a unit's ``capacity``, or, for a request naming a ``layout``, the
+  unit's seats in that layout (a hall seats 300 as a theatre and 120 as a
+  banquet); a unit not set up that way does not fit such a request.
 """
 from __future__ import annotations
 
@@ -34,8 +38,8 @@ class Busy:
     end: int
     #: items taken on a stocked unit; None takes the whole unit
     quantity: int | None = None
-    #: what holds it ("booking 1024", "maintenance"), named in the reasons
-    label: str = ""
+    #: what holds it ("booking 1024", or a ``Reason`` rendered late), named in the reasons
+    label: object = ""
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -67,10 +71,16 @@ class Unit:
     #: price per booking, and per hour booked (per item for a stock), in minor units
     fixed_cost: int = 0
     hourly_cost: int = 0
+    #: minutes it is taken before and after a request's own times (dressing and clearing a hall)
+    setup: int = 0
+    teardown: int = 0
+    #: seats per layout, ``(("theatre", 300), ("banquet", 120))``; a request with a layout reads these
+    layouts: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "parts", tuple(self.parts))
         object.__setattr__(self, "busy", tuple(b if isinstance(b, Busy) else Busy(*b) for b in self.busy))
+        object.__setattr__(self, "layouts", tuple(tuple(pair) for pair in self.layouts))
 
     @property
     def stocked(self) -> bool:
@@ -80,6 +90,16 @@ class Unit:
     def occupies(self) -> tuple:
         """The parts two exclusive units must not share at the same time."""
         return self.parts or (self.resource_id,)
+
+    def seats(self, request: Request) -> int | None:
+        """Seats it offers the request: in the request's layout when it names one; None when not set up so."""
+        if request.layout is None or not self.layouts:
+            return self.capacity
+        return dict(self.layouts).get(request.layout)
+
+    def window(self, request: Request) -> tuple[int, int]:
+        """What serving the request takes of it: the request's times widened by its buffers."""
+        return request.start - self.setup, request.end + self.teardown
 
     def cost(self, request: Request) -> int:
         """Fixed plus hourly price for the request's time, rounded to the minor unit; per item on a stock."""
@@ -111,6 +131,8 @@ class Request:
     weight: int = 1
     #: how people know it ("王府井年会 · 主会场"), named in the reasons
     label: str = ""
+    #: the layout its ``need`` is counted in (units with ``layouts`` seat that many in it)
+    layout: str | None = None
     candidates: tuple[tuple[Hashable, int], ...] | None = None
 
     def __post_init__(self):
@@ -184,6 +206,12 @@ def _problems(problem: Problem) -> dict[str, list]:
             fault(f"{at}.stock", _l("must be at least 1"))
         if u.stocked and u.parts:
             fault(f"{at}.parts", _l("a stock of several items has no parts"))
+        for name in ("setup", "teardown"):
+            if getattr(u, name) < 0:
+                fault(f"{at}.{name}", _l("must not be negative"))
+        for j, (_layout, seats) in enumerate(u.layouts):
+            if seats < 0:
+                fault(f"{at}.layouts[{j}]", _l("must not be negative"))
         for name in ("fixed_cost", "hourly_cost"):
             _money(getattr(u, name), f"{at}.{name}", fault)
         for j, b in enumerate(u.busy):

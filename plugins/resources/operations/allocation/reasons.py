@@ -46,6 +46,22 @@ MESSAGES = {
     "clash": N_("%(unit)s: %(why)s"),
     "more": N_("and %(count)s more"),
     "unreached": N_("%(unit)s was free, but the solver reached its time limit before using it."),
+    # what holds a resource, as the database knows it
+    "maintenance": N_("maintenance"),
+    "maintenance_for": N_("maintenance: %(why)s"),
+    # requests read from the database: pending bookings, and needs nothing could be considered for
+    "stays": N_("It keeps %(unit)s, where it is booked."),
+    "moved": N_("Moved from %(unit)s, where it was booked."),
+    "waiting": N_("It was on the waiting list for %(unit)s: it is held for confirmation."),
+    "started": N_("It has started already: it can no longer be booked."),
+    "nothing_of_kind": N_("No resource of the kind %(kind)s is available for booking."),
+    "none_in_city": N_("No resource of the kind %(kind)s is available in %(city)s."),
+    "no_layout": N_("No hall there is set up as %(layout)s."),
+    "no_match": N_("No resource of the kind %(kind)s there is called anything like %(match)s."),
+    "below_minimum": N_("Every caterer there serves more guests: %(guests)s asked, the fewest any takes is "
+                        "%(fewest)s."),
+    "too_few_seats": N_("%(guests)s people do not fit in %(quantity)s of any of them: the largest takes "
+                        "%(largest)s each."),
 }
 
 #: joins the items of a list inside a message

@@ -11,7 +11,7 @@ busy windows, stay within the stock.
 Three reductions keep the model small:
 
 - *pools*: exclusive units with no shared parts that every request sees
-  alike (same options, costs and empty seats) are interchangeable; one
+  alike (same options, costs, empty seats and buffers) are interchangeable; one
   choice "any of these k" with at most k at a time replaces k copies, and
   concrete units are dealt afterwards (interval colouring: by start time,
   each request to the first unit free; k never runs out because at most k
@@ -80,8 +80,9 @@ class Structure:
         return next((c for c in self.by_request[r] if self.choices[c].slot == slot), None)
 
     def _span(self, c: int) -> tuple[int, int]:
-        request = self.problem.requests[self.choices[c].request]
-        return request.start, request.end
+        """What the choice takes of its slot: the request's times widened by the slot's buffers."""
+        choice = self.choices[c]
+        return self.problem.units[self.slots[choice.slot][0]].window(self.problem.requests[choice.request])
 
     def _part_limits(self) -> list[Limit]:
         units = self.problem.units
@@ -176,7 +177,7 @@ def _pools(adequacy: Adequacy) -> tuple[list[tuple[int, ...]], list[int]]:
     pooled: dict[tuple, int] = {}
     for u, unit in enumerate(units):
         simple = not unit.stocked and adequacy.sharing[u] == (u,) and seen_by[u]
-        signature = (unit.kind, unit.capacity, tuple(seen_by[u])) if simple else None
+        signature = (unit.kind, unit.capacity, unit.setup, unit.teardown, tuple(seen_by[u])) if simple else None
         if signature is not None and signature in pooled:
             slot = pooled[signature]
             slots[slot] += (u,)
