@@ -6,7 +6,7 @@ import json
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
@@ -34,7 +34,7 @@ class ChangeRequestView(ProjectModelView):
     column_formatters = {"kind": vocabulary_formatter(CHANGE_KINDS), "status": vocabulary_formatter(CHANGE_STATUSES),
                          "submitted_at": instant_formatter, "decided_at": instant_formatter}
     column_filters = (FilterEqual(ChangeRequest.status, _l("Status"), options=choices(CHANGE_STATUSES)),
-                      FilterEqual(ChangeRequest.project_id, _l("Project id")))
+                      IntEqualFilter(ChangeRequest.project_id, _l("Project id")))
     form_columns = ("project", "kind", "proposed", "reason")
     form_overrides = {"kind": SelectField, "proposed": TextAreaField, "reason": TextAreaField}
     form_args = {"kind": {"choices": choices(CHANGE_KINDS)}}

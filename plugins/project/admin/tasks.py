@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -39,7 +39,7 @@ class TaskView(ProjectModelView):
     column_sortable_list = ("title", "status", "progress", "due_at")
     column_default_sort = ("due_at", False)
     column_labels = LABELS
-    column_filters = (FilterEqual(Task.project_id, _l("Project id")),
+    column_filters = (IntEqualFilter(Task.project_id, _l("Project id")),
                       FilterEqual(Task.status, _l("Status"), options=choices(TASK_STATUSES)))
     column_formatters = {"status": vocabulary_formatter(TASK_STATUSES), "due_at": instant_formatter,
                          "start_at": instant_formatter}

@@ -13,8 +13,9 @@ def test_pm_pages_open_and_confirm_button_creates_tasks(db, client_as, staff, pm
     admin = client_as(pm, locale="zh_Hans")
     for url in ("/admin/project_projects/", "/admin/project_projects/new/", "/admin/project_tasks/",
                 "/admin/project_tasks/board/", "/admin/project_changes/", "/admin/project_changes/new/",
-                f"/admin/project_projects/edit/?id={pid}"):
-        assert admin.get(url).status_code == 200, url
+                f"/admin/project_projects/edit/?id={pid}", f"/admin/project_tasks/?flt0_0={pid}",
+                f"/admin/project_changes/?flt0_1={pid}"):
+        assert admin.get(url).status_code == 200, url  # filters by id compare integers (PostgreSQL is strict)
     details = admin.get(f"/admin/project_projects/details/?id={pid}").get_data(as_text=True)
     moved = admin.post(f"/admin/project_projects/transition/?id={pid}",
                        data={"csrf_token": csrf_from(details), "to": "confirmed"})
