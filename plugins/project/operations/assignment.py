@@ -113,7 +113,7 @@ def _tell_assignees(session, project: Project, tasks: list[Task]) -> None:
             by_user.setdefault(task.assignee_id, []).append(task)
     for user_id, mine in sorted(by_user.items()):
         notify(session, [user_id], _("New tasks for %(project)s", project=str(project)),
-               "\n".join(f"- {t.title}" for t in mine), link=f"/admin/project_tasks/?flt_project={project.id}")
+               "\n".join(f"- {t.title}" for t in mine), link=f"/admin/project_tasks/?flt0_0={project.id}")  # the "Project id" filter
 
 
 def create_milestones(session, project: Project) -> list[Milestone]:
