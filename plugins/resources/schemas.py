@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import ValidationError, fields, validate
 
+from core.api.base import db
 from core.api.schemas import RecordSchema, Schema
 from plugins.resources.models.choices import (
     BOOKING_STATUSES,
@@ -19,6 +20,7 @@ from plugins.resources.models.choices import (
     RESOURCE_STATUSES,
 )
 from plugins.resources.operations.attention import alternatives_of
+from plugins.resources.operations.photos import photos_of
 
 
 def _one_of(vocabulary):
@@ -101,6 +103,23 @@ class ResourceSchema(RecordSchema):
     acts = fields.List(fields.Nested(ActSchema), load_default=list)
     part_ids = fields.Function(lambda r: [p.id for p in r.parts], deserialize=_part_ids, load_default=list,
                                metadata={"description": "A combined hall: the ids of the halls it opens into"})
+
+
+class PhotoSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    url = fields.Function(lambda a: url_for("attachments.download", attachment_id=a.id),
+                          metadata={"description": "The image, for those who may read the resource"})
+
+
+class ResourceDetailsSchema(ResourceSchema):
+    """One resource as ``GET /resources/<id>`` shows it: with its photos (attached in the admin)."""
+
+    photos = fields.Method("_photos", dump_only=True)
+
+    def _photos(self, resource):
+        return PhotoSchema(many=True).dump(photos_of(db(), resource))
 
 
 class ResourceQuery(Schema):

@@ -1,7 +1,7 @@
 """The catalogue in the admin: resources (with layouts, packages, acts and parts inline) and suppliers.
 
-The resource's details page shows its timeline and how to subscribe to its
-calendar. Saving goes through ``operations.catalogue_checks`` and the kind's
+The resource's details page shows its photos (and other files attached, with
+an upload form), its timeline and how to subscribe to its calendar. Saving goes through ``operations.catalogue_checks`` and the kind's
 rules in ``operations.catalogue``, so a refusal names its field and nothing
 half-made is stored; a change of buffers, parts or stock rewrites what the
 coming bookings occupy (``operations.footprint``) or is refused.
@@ -19,6 +19,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from core.errors import DomainError
+from core.services.attachments_admin import AttachmentsMixin
 from plugins.resources.admin.base import (
     ResourcesModelView,
     choices,
@@ -28,7 +29,7 @@ from plugins.resources.admin.base import (
 )
 from plugins.resources.models import Act, Layout, Package, Resource
 from plugins.resources.models.choices import KINDS, LAYOUTS, PRICING_UNITS, RESOURCE_STATUSES
-from plugins.resources.operations import catalogue, catalogue_checks, footprint, timeline, timeline_chart
+from plugins.resources.operations import catalogue, catalogue_checks, footprint, photos, timeline, timeline_chart
 
 LABELS = {
     "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "specification": _l("Specification"),
@@ -48,7 +49,7 @@ LABELS = {
 DETAILS_DAYS = 14
 
 
-class ResourceView(ResourcesModelView):
+class ResourceView(AttachmentsMixin, ResourcesModelView):
     permission_prefix = "resources.resource"
     details_template = "resources/resource_details.html"
     column_list = ("code", "name", "kind", "capacity", "stock", "unit_price", "pricing_unit", "status", "city")
@@ -114,6 +115,7 @@ class ResourceView(ResourcesModelView):
     def _details_extra(self, model) -> dict:
         may = g.principal.can
         extra = {"calendar_url": calendar_url(model.id), "token_url": _token_page(),
+                 "photos": photos.photos_of(self.session(), model),
                  "may_plan": may("resources.maintenance.create"), "may_view": may("resources.availability.read")}
         if extra["may_view"]:
             session = self.session()

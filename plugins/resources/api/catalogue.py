@@ -11,7 +11,7 @@ from plugins.resources.api import blp
 from plugins.resources.models import Resource, Supplier
 from plugins.resources.operations import catalogue as ops
 from plugins.resources.operations import suppliers
-from plugins.resources.schemas import ResourceQuery, ResourceSchema, SupplierSchema
+from plugins.resources.schemas import ResourceDetailsSchema, ResourceQuery, ResourceSchema, SupplierSchema
 
 
 def search(query: dict):
@@ -52,7 +52,7 @@ class Resources(MethodView):
 
 @blp.route("/resources/<int:resource_id>")
 class ResourceById(MethodView):
-    @blp.response(200, ResourceSchema)
+    @blp.response(200, ResourceDetailsSchema)
     def get(self, resource_id):
         require("resources.resource.read")
         return ops.get_resource(db(), resource_id)
