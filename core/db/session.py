@@ -9,6 +9,7 @@ keeps check-then-write operations honest in the embedded default.
 from __future__ import annotations
 
 import time
+import weakref
 
 from flask_babel import gettext as _
 from sqlalchemy import create_engine, event
@@ -142,3 +143,27 @@ def make_session_factory(engine: Engine, kernel) -> tuple[type[HuiwuSession], Sc
     factory = sessionmaker(bind=engine, class_=session_class, expire_on_commit=False,
                            info={"kernel": kernel})
     return session_class, ScopedSession(factory)
+
+
+# -- values kept for one transaction ----------------------------------------------
+
+def kept_for_transaction(session, key: str, default=None):
+    """What ``keep_for_transaction`` put under ``key`` in this transaction, else ``default``."""
+    kept = session.info.get(key)
+    transaction = session.get_transaction()
+    if kept is None or transaction is None or kept[0]() is not transaction:
+        return default
+    return kept[1]
+
+
+def keep_for_transaction(session, key: str, value) -> None:
+    """Keep ``value`` in ``session.info`` until the session's current transaction ends.
+
+    The transaction is held weakly: it refers to the session, so a strong
+    reference from the session's ``info`` would make a cycle that keeps every
+    closed session, its connection and their listeners alive until the
+    garbage collector runs (and each of its runs scans every live object).
+    """
+    transaction = session.get_transaction()
+    if transaction is not None:
+        session.info[key] = (weakref.ref(transaction), value)
