@@ -49,3 +49,17 @@ def test_inserts_write_what_sqlalchemy_writes(kernel):
                            .where(AuditLog.table_name == "t").order_by(AuditLog.id)).all()
     assert [(r.record_id, r.changes) for r in stored] == [(str(n), {"title": [None, f"第{n}条"]}) for n in range(3)]
     assert all(abs((r.at - now).total_seconds()) < 1e-3 for r in stored)
+
+
+def test_a_query_that_starts_its_transaction_reads_the_same_rows_and_opens_it(kernel, users):
+    """On PostgreSQL the BEGIN and such a query go in one round trip; nothing else changes."""
+    statement = select(literal("u"), User.id, User.login, User.updated_at, User.active).where(
+        User.id == bindparam("uid"))
+    with kernel.system_session() as s:
+        first = DriverStatement(statement).rows(s.connection(), {"uid": users[0]})
+        assert first == [tuple(r) for r in s.connection().execute(statement, {"uid": users[0]})]
+        s.get(User, users[0]).login = "renamed"
+        s.flush()
+        s.rollback()  # the transaction the query opened: nothing of it is kept
+    with kernel.system_session() as s:
+        assert s.get(User, users[0]).login == "li"

@@ -9,8 +9,15 @@ would use, so ``rows`` gives what ``Connection.execute(...).all()`` gives
 and ``insert`` writes what ``Connection.execute(insert, rows)`` writes.
 No SQLAlchemy execution events fire for it, and echo does not log it: keep
 it for plain statements on the hot path.
+
+On PostgreSQL, a query that is the first statement of its transaction is
+sent together with the BEGIN, in one round trip (``core.db.batched``).
+Writes left for later on the connection (``core.db.deferred``) are made
+before the statement runs, as they are before any other.
 """
 from __future__ import annotations
+
+from core.db import deferred
 
 
 class DriverStatement:
@@ -22,12 +29,19 @@ class DriverStatement:
 
     def rows(self, connection, params: dict) -> list[tuple]:
         """The rows of the query with ``params``, on ``connection`` (a SQLAlchemy ``Connection``)."""
+        deferred.write_pending(connection)
         return self._plan(connection).rows(connection, params)
 
     def execute_many(self, connection, rows: list[dict]) -> None:
         """Run the statement (an INSERT) once per dict of ``rows``, on ``connection``."""
         if rows:
+            deferred.write_pending(connection)
             self._plan(connection).execute_many(connection, rows)
+
+    def sql_and_args(self, connection, rows: list[dict]) -> list[tuple[str, object]]:
+        """``(sql, driver parameters)`` per dict of ``rows``: what ``execute_many`` would send."""
+        plan = self._plan(connection)
+        return [(plan.sql, plan._args(row)) for row in rows]
 
     def _plan(self, connection) -> _Plan:
         dialect = connection.dialect
@@ -55,6 +69,8 @@ class _Plan:
         self.bind_processors = dict(compiled._bind_processors)
         self.result_processors = [
             column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
+        #: ``core.db.batched`` on PostgreSQL through psycopg, else None
+        self.batched = _batched() if dialect.driver == "psycopg" else None
 
     def _args(self, params: dict):
         values = dict(self.values)
@@ -65,12 +81,16 @@ class _Plan:
         return values if self.positions is None else tuple(values[name] for name in self.positions)
 
     def rows(self, connection, params: dict) -> list[tuple]:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, self._args(params))
-            found = cursor.fetchall()
-        finally:
-            cursor.close()
+        driver = connection.connection.driver_connection
+        if self.batched is not None and self.batched.plain(driver) and self.batched.idle(driver):
+            found = self.batched.begin_and_fetch(driver, self.sql, self._args(params))
+        else:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(self.sql, self._args(params))
+                found = cursor.fetchall()
+            finally:
+                cursor.close()
         processors = self.result_processors
         if not any(processors):
             return [tuple(row) for row in found]
@@ -86,3 +106,9 @@ class _Plan:
                 cursor.executemany(self.sql, [self._args(row) for row in rows])
         finally:
             cursor.close()
+
+
+def _batched():
+    from core.db import batched  # psycopg is installed only where PostgreSQL is used
+
+    return batched

@@ -23,6 +23,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from core.config import ConfigError
+from core.db import deferred
 
 
 class HuiwuSession(Session):
@@ -65,6 +66,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         _serialise_sqlite_writes(engine)
     elif not options.get("pool_pre_ping"):
         _ping_when_idle(engine)
+    if engine.dialect.driver == "psycopg":
+        deferred.install(engine)  # audit rows go with the COMMIT, in its round trip
     return engine
 
 
