@@ -30,6 +30,17 @@ def test_rows_match_what_sqlalchemy_returns(kernel, users):
     assert {r[0] for r in got} == {"u", "n"} and got[-1][3].tzinfo is not None  # UTC datetimes, as mapped
 
 
+def test_rows_left_as_stored_compare_alike_and_read_as_mapped_when_asked(kernel, users):
+    statement = DriverStatement(select(User.id, User.updated_at).where(User.id == bindparam("uid")),
+                                as_stored=True)
+    with kernel.system_session() as s:
+        conn = s.connection()
+        expected = conn.execute(statement.statement, {"uid": users[0]}).one()
+        stored = statement.rows(conn, {"uid": users[0]})
+        assert stored == statement.rows(conn, {"uid": users[0]})
+        assert statement.processed(conn, stored[0]) == tuple(expected)
+
+
 def test_in_lists_are_refused(kernel):
     statement = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
     with kernel.system_session() as s, pytest.raises(ValueError):

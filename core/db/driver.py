@@ -21,10 +21,16 @@ from core.db import deferred
 
 
 class DriverStatement:
-    def __init__(self, statement, column_keys: list[str] | None = None):
-        """``column_keys``: for an INSERT, the columns each row gives (the others take their defaults)."""
+    def __init__(self, statement, column_keys: list[str] | None = None, as_stored: bool = False):
+        """``column_keys``: for an INSERT, the columns each row gives (the others take their defaults).
+
+        ``as_stored``: ``rows`` gives the values as the driver hands them over, without
+        SQLAlchemy's result processing, for a query whose rows are only compared with
+        each other (``processed`` turns one row into what ``Connection.execute`` gives).
+        """
         self.statement = statement
         self.column_keys = column_keys
+        self.as_stored = as_stored
         self._plans: dict = {}
 
     def rows(self, connection, params: dict) -> list[tuple]:
@@ -38,6 +44,10 @@ class DriverStatement:
             deferred.write_pending(connection)
             self._plan(connection).execute_many(connection, rows)
 
+    def processed(self, connection, row: tuple) -> tuple:
+        """``row`` of an ``as_stored`` query as ``Connection.execute`` would give it."""
+        return self._plan(connection).processed(row)
+
     def sql_and_args(self, connection, rows: list[dict]) -> list[tuple[str, object]]:
         """``(sql, driver parameters)`` per dict of ``rows``: what ``execute_many`` would send."""
         plan = self._plan(connection)
@@ -47,14 +57,14 @@ class DriverStatement:
         dialect = connection.dialect
         plan = self._plans.get(dialect)
         if plan is None:
-            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys)
+            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys, self.as_stored)
         return plan
 
 
 class _Plan:
     """The statement compiled for one dialect, with what its parameters and columns need."""
 
-    def __init__(self, statement, dialect, column_keys):
+    def __init__(self, statement, dialect, column_keys, as_stored=False):
         compiled = statement.compile(dialect=dialect, column_keys=column_keys)
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("a DriverStatement takes no IN-list (expanding) parameters")
@@ -69,6 +79,7 @@ class _Plan:
         self.bind_processors = dict(compiled._bind_processors)
         self.result_processors = [
             column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
+        self.as_stored = as_stored
         #: ``core.db.batched`` on PostgreSQL through psycopg, else None
         self.batched = _batched() if dialect.driver == "psycopg" else None
 
@@ -91,11 +102,13 @@ class _Plan:
                 found = cursor.fetchall()
             finally:
                 cursor.close()
-        processors = self.result_processors
-        if not any(processors):
-            return [tuple(row) for row in found]
-        return [tuple([value if process is None else process(value) for process, value in zip(processors, row)])
-                for row in found]
+        if self.as_stored:
+            return found
+        return [self.processed(row) for row in found]
+
+    def processed(self, row) -> tuple:
+        return tuple([value if process is None else process(value)
+                      for process, value in zip(self.result_processors, row)])
 
     def execute_many(self, connection, rows: list[dict]) -> None:
         cursor = connection.connection.cursor()

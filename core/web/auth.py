@@ -17,6 +17,7 @@ import logging
 
 from flask import current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
+from flask_login.utils import _create_identifier
 
 from core.security import tokens
 from core.security.principal import ANONYMOUS, Principal, act_as, load_principal, load_token_principal
@@ -48,9 +49,32 @@ class LoginUser(UserMixin):
         self.id = principal.user_id
 
 
+#: Session identifiers remembered per process; past this many the memory starts afresh.
+IDENTIFIERS_LIMIT = 10_000
+
+
+def remembering_identifier():
+    """Flask-Login's session identifier (a SHA-512 of the client's address and user agent,
+    checked on every request by its session protection), worked out once per pair."""
+    cache: dict[tuple, str] = {}
+
+    def identifier() -> str:
+        headers = request.headers
+        key = (headers.get("X-Forwarded-For"), request.remote_addr, headers.get("User-Agent"))
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= IDENTIFIERS_LIMIT:
+                cache.clear()
+            found = cache[key] = _create_identifier()
+        return found
+
+    return identifier
+
+
 def init_login(app, kernel) -> LoginManager:
     manager = LoginManager(app)
     manager.login_view = "web.login"
+    manager._session_identifier_generator = remembering_identifier()
 
     @manager.user_loader
     def _load(user_id: str):
@@ -104,9 +128,8 @@ def _from_token(session, raw: str) -> Principal | None:
 
 
 def _from_cookie() -> Principal | None:
-    if current_user and current_user.is_authenticated:
-        return current_user.principal
-    return None
+    user = current_user._get_current_object()  # Flask-Login loads it here, once
+    return user.principal if user.is_authenticated else None
 
 
 def log_refusal(permission: str | None, reason: str = "") -> None:
