@@ -5,21 +5,18 @@ On PostgreSQL such rows therefore wait on their connection (``write_later``)
 and are written, in this order of need:
 
 - before the transaction's next statement, whichever path runs it (SQLAlchemy
-  or ``DriverStatement``), so that every statement sees them;
-- before a savepoint is set or released, or a two-phase commit prepared, so
-  that the database scopes them as it scopes the writes around them;
+  or ``DriverStatement``), so that every statement sees them; setting,
+  releasing or rolling back to a savepoint and preparing a two-phase commit
+  are statements too, so the database scopes the rows as it scopes the
+  writes around them;
 - at the latest with the COMMIT, in the same round trip (``core.db.batched``):
   most requests write their audit rows with no round trip of their own.
 
-A rollback drops them, and so does the rollback to a savepoint (they were
-made after the newest savepoint or release, or they would be written): the
-database would have dropped them just the same. On other databases, and on
-a connection that does not qualify for batching, they are written at once.
+A rollback drops them, as the database would have. A commit that cannot
+write them fails, and saves nothing. On other databases they are written at
+once.
 """
 from __future__ import annotations
-
-from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
 
 PENDING_KEY = "huiwu.deferred_writes"
 #: Set on an engine whose connections keep writes for later.
@@ -39,65 +36,72 @@ def write_later(connection, statement, rows: list[dict]) -> None:
 
 def write_pending(connection) -> None:
     """Write what waits on ``connection`` now."""
-    pending = connection.info.pop(PENDING_KEY, None)
+    pending = _take_pending(connection)
     if pending:
         for statement, rows in pending:
             statement.execute_many(connection, rows)
 
 
-def drop_pending(connection) -> None:
-    connection.info.pop(PENDING_KEY, None)
-
-
 def install(engine) -> None:
-    """Make ``engine`` (PostgreSQL through psycopg) keep writes for later."""
+    """Make ``engine`` (PostgreSQL through psycopg) keep writes for later.
+
+    Through its dialect's own steps rather than engine events: any engine event
+    puts every statement of every connection through SQLAlchemy's event
+    dispatch, a cost paid by each request.
+    """
     from core.db import batched  # psycopg is installed only where PostgreSQL is used
 
     setattr(engine, ENGINE_FLAG, True)
-    dbapi_error = engine.dialect.loaded_dbapi.Error
+    dialect = engine.dialect
+    execute, execute_many, execute_bare = dialect.do_execute, dialect.do_executemany, dialect.do_execute_no_params
+    commit, rollback = dialect.do_commit, dialect.do_rollback
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _before_statement(conn, _cursor, _statement, _parameters, _context, _executemany):
-        write_pending(conn)
+    # Every statement SQLAlchemy runs (savepoints, their release and rollback, two-phase
+    # PREPARE included) passes one of these three first.
+    def do_execute(cursor, statement, parameters, context=None):
+        if context is not None:
+            write_pending(context.root_connection)
+        execute(cursor, statement, parameters, context)
 
-    @event.listens_for(engine, "savepoint")
-    def _before_savepoint(conn, _name):
-        write_pending(conn)
+    def do_executemany(cursor, statement, parameters, context=None):
+        if context is not None:
+            write_pending(context.root_connection)
+        execute_many(cursor, statement, parameters, context)
 
-    @event.listens_for(engine, "release_savepoint")
-    def _before_release(conn, _name, _context):
-        write_pending(conn)
+    def do_execute_no_params(cursor, statement, context=None):
+        if context is not None:
+            write_pending(context.root_connection)
+        execute_bare(cursor, statement, context)
 
-    @event.listens_for(engine, "prepare_twophase")
-    def _before_prepare(conn, _xid):
-        write_pending(conn)
+    def do_rollback(dbapi_connection):
+        _take_pending(dbapi_connection)
+        rollback(dbapi_connection)
 
-    @event.listens_for(engine, "rollback_savepoint")
-    def _on_rollback_savepoint(conn, _name, _context):
-        drop_pending(conn)
+    def do_commit(dbapi_connection):
+        pending = _take_pending(dbapi_connection)
+        driver = dbapi_connection.driver_connection
+        if pending and batched.plain(driver) and batched.in_transaction(driver):
+            # The transaction ends here; psycopg's own commit, below, then sends nothing.
+            batched.execute_and_commit(driver, [pair for statement, rows in pending
+                                                for pair in statement.sql_and_args(dialect, rows)])
+        elif pending:
+            cursor = dbapi_connection.cursor()
+            try:
+                for statement, rows in pending:
+                    for sql, args in statement.sql_and_args(dialect, rows):
+                        cursor.execute(sql, args)
+            finally:
+                cursor.close()
+        commit(dbapi_connection)
 
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(conn):
-        drop_pending(conn)
+    dialect.do_execute, dialect.do_executemany, dialect.do_execute_no_params = (
+        do_execute, do_executemany, do_execute_no_params)
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
 
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_conn, record):
-        record.info.pop(PENDING_KEY, None)
 
-    @event.listens_for(engine, "commit")
-    def _with_commit(conn):
-        pending = conn.info.pop(PENDING_KEY, None)
-        if not pending:
-            return
-        driver = conn.connection.driver_connection
-        if not (batched.plain(driver) and batched.in_transaction(driver)):
-            for statement, rows in pending:
-                statement.execute_many(conn, rows)
-            return
-        statements = [pair for statement, rows in pending for pair in statement.sql_and_args(conn, rows)]
-        try:
-            # SQLAlchemy's own COMMIT, which follows, finds the transaction over and sends nothing.
-            batched.execute_and_commit(driver, statements)
-        except dbapi_error as exc:
-            raise DBAPIError.instance(statements[0][0], statements[0][1], exc, dbapi_error,
-                                      dialect=engine.dialect) from exc
+def _take_pending(connection) -> list | None:
+    """What waits on ``connection`` (SQLAlchemy's, or the pool's), taken off it."""
+    try:
+        return connection.info.pop(PENDING_KEY, None)
+    except NotImplementedError:  # the bare connection SQLAlchemy lends while it first connects
+        return None

@@ -48,13 +48,15 @@ class DriverStatement:
         """``row`` of an ``as_stored`` query as ``Connection.execute`` would give it."""
         return self._plan(connection).processed(row)
 
-    def sql_and_args(self, connection, rows: list[dict]) -> list[tuple[str, object]]:
+    def sql_and_args(self, dialect, rows: list[dict]) -> list[tuple[str, object]]:
         """``(sql, driver parameters)`` per dict of ``rows``: what ``execute_many`` would send."""
-        plan = self._plan(connection)
+        plan = self._plan_for(dialect)
         return [(plan.sql, plan._args(row)) for row in rows]
 
     def _plan(self, connection) -> _Plan:
-        dialect = connection.dialect
+        return self._plan_for(connection.dialect)
+
+    def _plan_for(self, dialect) -> _Plan:
         plan = self._plans.get(dialect)
         if plan is None:
             plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys, self.as_stored)

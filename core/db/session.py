@@ -109,17 +109,13 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    dbapi_error = engine.dialect.loaded_dbapi.Error
+    def do_begin(dbapi_connection):
+        # The dialect's own step rather than a "begin" event: any engine event puts every
+        # statement of every connection through SQLAlchemy's event dispatch. SQLAlchemy
+        # reports an error here as its own.
+        dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE")
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # Straight to the driver: this runs at the start of every request, and
-        # ``exec_driver_sql`` would wrap a statement that returns nothing in a
-        # whole execution context and result. Errors still arrive as SQLAlchemy's.
-        try:
-            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
-        except dbapi_error as exc:
-            raise DBAPIError.instance("BEGIN IMMEDIATE", (), exc, dbapi_error, dialect=engine.dialect) from exc
+    engine.dialect.do_begin = do_begin
 
 
 def check_reachable(engine: Engine) -> None:
