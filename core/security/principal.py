@@ -218,9 +218,13 @@ def install(session_class) -> None:
 
     @event.listens_for(session_class, "before_flush")
     def _touch_roles(session, _ctx, _instances):
-        role_ids = {obj.role_id for objs in (session.new, session.dirty, session.deleted)
-                    for obj in objs if isinstance(obj, RolePermission)}
-        roles = {obj.role for obj in session.new if isinstance(obj, RolePermission) and obj.role is not None}
+        new = session.new
+        changed = [obj for objs in (new, session.dirty, session.deleted)
+                   for obj in objs if isinstance(obj, RolePermission)]
+        if not changed:
+            return
+        role_ids = {obj.role_id for obj in changed}
+        roles = {obj.role for obj in new if isinstance(obj, RolePermission) and obj.role is not None}
         with session.no_autoflush:
             roles |= {session.get(Role, rid, execution_options={"huiwu_system": True})
                       for rid in role_ids if rid is not None}

@@ -59,8 +59,8 @@ def remembering_identifier():
     cache: dict[tuple, str] = {}
 
     def identifier() -> str:
-        headers = request.headers
-        key = (headers.get("X-Forwarded-For"), request.remote_addr, headers.get("User-Agent"))
+        environ = request.environ  # what request.headers and remote_addr read
+        key = (environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
         found = cache.get(key)
         if found is None:
             if len(cache) >= IDENTIFIERS_LIMIT:
@@ -87,13 +87,14 @@ def init_login(app, kernel) -> LoginManager:
     @app.before_request
     def _identify():
         session = kernel.session()
-        g.token_id = None
-        g.bad_token = False
+        ctx = g._get_current_object()  # one context look-up for the five attributes
+        ctx.token_id = None
+        ctx.bad_token = False
         raw = bearer_token()
         principal = _from_token(session, raw) if raw is not None else _from_cookie()
-        g.principal = principal or ANONYMOUS
-        g.via_token = g.token_id is not None
-        act_as(session, g.principal)
+        ctx.principal = principal or ANONYMOUS
+        ctx.via_token = ctx.token_id is not None
+        act_as(session, ctx.principal)
 
     return manager
 
@@ -101,13 +102,14 @@ def init_login(app, kernel) -> LoginManager:
 def bearer_token() -> str | None:
     """The raw token of an API request's ``Authorization: Bearer`` header, if any, or of its
     ``?token=`` on a route that opted in (``token_in_query``)."""
-    if not request.path.startswith(API_PREFIX):
+    req = request._get_current_object()
+    if not req.path.startswith(API_PREFIX):
         return None
-    header = request.headers.get("Authorization", "")
+    header = req.environ.get("HTTP_AUTHORIZATION", "")  # request.headers["Authorization"]
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
-    if "token" in request.args and request.method in QUERY_TOKEN_METHODS and _takes_query_token():
-        return request.args["token"].strip()
+    if req.method in QUERY_TOKEN_METHODS and "token" in req.args and _takes_query_token():
+        return req.args["token"].strip()
     return None
 
 
