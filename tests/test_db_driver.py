@@ -74,3 +74,19 @@ def test_a_query_that_starts_its_transaction_reads_the_same_rows_and_opens_it(ke
         s.rollback()  # the transaction the query opened: nothing of it is kept
     with kernel.system_session() as s:
         assert s.get(User, users[0]).login == "li"
+
+
+def test_a_prepared_query_the_server_forgot_is_prepared_again(kernel, users):
+    if kernel.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL prepares the query that starts a transaction")
+    from core.db import batched
+
+    statement = DriverStatement(select(User.login).where(User.id == bindparam("uid")))
+    for _ in range(3):
+        with kernel.system_session() as s:
+            conn = s.connection()
+            assert statement.rows(conn, {"uid": users[0]}) == [("li",)]
+            driver = conn.connection.driver_connection
+            name = batched._prepared[driver][statement._plan(conn).sql][0]
+            conn.exec_driver_sql(f"DEALLOCATE {name.decode()}")  # as a reset server session would
+            s.commit()
