@@ -3,6 +3,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from flask_login.utils import _create_identifier
 from huiwu_example.models import Note
 from sqlalchemy import func, select
 
@@ -10,6 +11,7 @@ from core.db.types import utcnow
 from core.security.log import SecurityEvent
 from core.security.models import ApiToken, User
 from core.security.tokens import issue
+from core.web.auth import remembering_identifier
 
 
 def bearer(app, raw):
@@ -150,3 +152,16 @@ def test_tokens_open_only_the_api(app, kernel):
     assert bearer(app, raw).get("/api/v1/core/me").status_code == 200
     page = bearer(app, raw).get("/admin/")
     assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
+def test_the_session_identifier_is_flask_logins_for_each_client(app):
+    identifier = remembering_identifier()
+    clients = [("10.0.0.1", "Firefox", None), ("10.0.0.1", "Chrome", None), ("10.0.0.2", "Firefox", None),
+               ("10.0.0.1", "Firefox", "203.0.113.9"), ("10.0.0.1", "Firefox", None)]
+    seen = set()
+    for address, agent, forwarded in clients:
+        headers = {"User-Agent": agent} | ({"X-Forwarded-For": forwarded} if forwarded else {})
+        with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": address}):
+            assert identifier() == _create_identifier()
+            seen.add(identifier())
+    assert len(seen) == 4

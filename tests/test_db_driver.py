@@ -30,6 +30,17 @@ def test_rows_match_what_sqlalchemy_returns(kernel, users):
     assert {r[0] for r in got} == {"u", "n"} and got[-1][3].tzinfo is not None  # UTC datetimes, as mapped
 
 
+def test_rows_left_as_stored_compare_alike_and_read_as_mapped_when_asked(kernel, users):
+    statement = DriverStatement(select(User.id, User.updated_at).where(User.id == bindparam("uid")),
+                                as_stored=True)
+    with kernel.system_session() as s:
+        conn = s.connection()
+        expected = conn.execute(statement.statement, {"uid": users[0]}).one()
+        stored = statement.rows(conn, {"uid": users[0]})
+        assert stored == statement.rows(conn, {"uid": users[0]})
+        assert statement.processed(conn, stored[0]) == tuple(expected)
+
+
 def test_in_lists_are_refused(kernel):
     statement = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
     with kernel.system_session() as s, pytest.raises(ValueError):
@@ -49,3 +60,33 @@ def test_inserts_write_what_sqlalchemy_writes(kernel):
                            .where(AuditLog.table_name == "t").order_by(AuditLog.id)).all()
     assert [(r.record_id, r.changes) for r in stored] == [(str(n), {"title": [None, f"第{n}条"]}) for n in range(3)]
     assert all(abs((r.at - now).total_seconds()) < 1e-3 for r in stored)
+
+
+def test_a_query_that_starts_its_transaction_reads_the_same_rows_and_opens_it(kernel, users):
+    """On PostgreSQL the BEGIN and such a query go in one round trip; nothing else changes."""
+    statement = select(literal("u"), User.id, User.login, User.updated_at, User.active).where(
+        User.id == bindparam("uid"))
+    with kernel.system_session() as s:
+        first = DriverStatement(statement).rows(s.connection(), {"uid": users[0]})
+        assert first == [tuple(r) for r in s.connection().execute(statement, {"uid": users[0]})]
+        s.get(User, users[0]).login = "renamed"
+        s.flush()
+        s.rollback()  # the transaction the query opened: nothing of it is kept
+    with kernel.system_session() as s:
+        assert s.get(User, users[0]).login == "li"
+
+
+def test_a_prepared_query_the_server_forgot_is_prepared_again(kernel, users):
+    if kernel.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL prepares the query that starts a transaction")
+    from core.db import batched
+
+    statement = DriverStatement(select(User.login).where(User.id == bindparam("uid")))
+    for _ in range(3):
+        with kernel.system_session() as s:
+            conn = s.connection()
+            assert statement.rows(conn, {"uid": users[0]}) == [("li",)]
+            driver = conn.connection.driver_connection
+            name = batched._prepared[driver][statement._plan(conn).sql][0]
+            conn.exec_driver_sql(f"DEALLOCATE {name.decode()}")  # as a reset server session would
+            s.commit()

@@ -6,7 +6,8 @@ is still there and new rows have their ids; values the session never loaded
 Bulk ``update()``/``delete()`` statements on audited models are recorded
 too, row by row, by reading the rows they touch before and after. Audit rows
 are inserted on the same connection, so they commit or roll back with the
-change they describe.
+change they describe; on PostgreSQL they wait for the transaction's next
+statement or its COMMIT and go with it, in one round trip (``core.db.deferred``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm.base import NO_VALUE
 
 from core.audit.models import AuditLog
+from core.db import deferred
 from core.db.driver import DriverStatement
 from core.db.mixins import AuditedMixin
 from core.db.types import EncryptedString, utcnow
@@ -171,7 +173,7 @@ def install(session_class) -> None:
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))
         if rows:
-            _INSERT_LOG.execute_many(session.connection(), rows)
+            deferred.write_later(session.connection(), _INSERT_LOG, rows)
 
     @event.listens_for(session_class, "do_orm_execute")
     def _record_bulk(state):
@@ -208,7 +210,7 @@ def _bulk(state, model):
         log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
                             model.__table__.name, rid, changes))
     if log:
-        _INSERT_LOG.execute_many(session.connection(), log)
+        deferred.write_later(session.connection(), _INSERT_LOG, log)
     return result
 
 

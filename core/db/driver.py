@@ -9,38 +9,64 @@ would use, so ``rows`` gives what ``Connection.execute(...).all()`` gives
 and ``insert`` writes what ``Connection.execute(insert, rows)`` writes.
 No SQLAlchemy execution events fire for it, and echo does not log it: keep
 it for plain statements on the hot path.
+
+On PostgreSQL, a query that is the first statement of its transaction is
+sent together with the BEGIN, in one round trip (``core.db.batched``).
+Writes left for later on the connection (``core.db.deferred``) are made
+before the statement runs, as they are before any other.
 """
 from __future__ import annotations
 
+from core.db import deferred
+
 
 class DriverStatement:
-    def __init__(self, statement, column_keys: list[str] | None = None):
-        """``column_keys``: for an INSERT, the columns each row gives (the others take their defaults)."""
+    def __init__(self, statement, column_keys: list[str] | None = None, as_stored: bool = False):
+        """``column_keys``: for an INSERT, the columns each row gives (the others take their defaults).
+
+        ``as_stored``: ``rows`` gives the values as the driver hands them over, without
+        SQLAlchemy's result processing, for a query whose rows are only compared with
+        each other (``processed`` turns one row into what ``Connection.execute`` gives).
+        """
         self.statement = statement
         self.column_keys = column_keys
+        self.as_stored = as_stored
         self._plans: dict = {}
 
     def rows(self, connection, params: dict) -> list[tuple]:
         """The rows of the query with ``params``, on ``connection`` (a SQLAlchemy ``Connection``)."""
+        deferred.write_pending(connection)
         return self._plan(connection).rows(connection, params)
 
     def execute_many(self, connection, rows: list[dict]) -> None:
         """Run the statement (an INSERT) once per dict of ``rows``, on ``connection``."""
         if rows:
+            deferred.write_pending(connection)
             self._plan(connection).execute_many(connection, rows)
 
+    def processed(self, connection, row: tuple) -> tuple:
+        """``row`` of an ``as_stored`` query as ``Connection.execute`` would give it."""
+        return self._plan(connection).processed(row)
+
+    def sql_and_args(self, dialect, rows: list[dict]) -> list[tuple[str, object]]:
+        """``(sql, driver parameters)`` per dict of ``rows``: what ``execute_many`` would send."""
+        plan = self._plan_for(dialect)
+        return [(plan.sql, plan._args(row)) for row in rows]
+
     def _plan(self, connection) -> _Plan:
-        dialect = connection.dialect
+        return self._plan_for(connection.dialect)
+
+    def _plan_for(self, dialect) -> _Plan:
         plan = self._plans.get(dialect)
         if plan is None:
-            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys)
+            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys, self.as_stored)
         return plan
 
 
 class _Plan:
     """The statement compiled for one dialect, with what its parameters and columns need."""
 
-    def __init__(self, statement, dialect, column_keys):
+    def __init__(self, statement, dialect, column_keys, as_stored=False):
         compiled = statement.compile(dialect=dialect, column_keys=column_keys)
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("a DriverStatement takes no IN-list (expanding) parameters")
@@ -55,6 +81,9 @@ class _Plan:
         self.bind_processors = dict(compiled._bind_processors)
         self.result_processors = [
             column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
+        self.as_stored = as_stored
+        #: ``core.db.batched`` on PostgreSQL through psycopg, else None
+        self.batched = _batched() if dialect.driver == "psycopg" else None
 
     def _args(self, params: dict):
         values = dict(self.values)
@@ -65,17 +94,23 @@ class _Plan:
         return values if self.positions is None else tuple(values[name] for name in self.positions)
 
     def rows(self, connection, params: dict) -> list[tuple]:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, self._args(params))
-            found = cursor.fetchall()
-        finally:
-            cursor.close()
-        processors = self.result_processors
-        if not any(processors):
-            return [tuple(row) for row in found]
-        return [tuple([value if process is None else process(value) for process, value in zip(processors, row)])
-                for row in found]
+        driver = connection.connection.driver_connection
+        if self.batched is not None and self.batched.plain(driver) and self.batched.idle(driver):
+            found = self.batched.begin_and_fetch(driver, self.sql, self._args(params))
+        else:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(self.sql, self._args(params))
+                found = cursor.fetchall()
+            finally:
+                cursor.close()
+        if self.as_stored:
+            return found
+        return [self.processed(row) for row in found]
+
+    def processed(self, row) -> tuple:
+        return tuple([value if process is None else process(value)
+                      for process, value in zip(self.result_processors, row)])
 
     def execute_many(self, connection, rows: list[dict]) -> None:
         cursor = connection.connection.cursor()
@@ -86,3 +121,9 @@ class _Plan:
                 cursor.executemany(self.sql, [self._args(row) for row in rows])
         finally:
             cursor.close()
+
+
+def _batched():
+    from core.db import batched  # psycopg is installed only where PostgreSQL is used
+
+    return batched

@@ -9,6 +9,7 @@ keeps check-then-write operations honest in the embedded default.
 from __future__ import annotations
 
 import time
+import weakref
 
 from flask_babel import gettext as _
 from sqlalchemy import create_engine, event
@@ -22,6 +23,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from core.config import ConfigError
+from core.db import deferred
 
 
 class HuiwuSession(Session):
@@ -64,6 +66,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         _serialise_sqlite_writes(engine)
     elif not options.get("pool_pre_ping"):
         _ping_when_idle(engine)
+    if engine.dialect.driver == "psycopg":
+        deferred.install(engine)  # audit rows go with the COMMIT, in its round trip
     return engine
 
 
@@ -105,17 +109,13 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    dbapi_error = engine.dialect.loaded_dbapi.Error
+    def do_begin(dbapi_connection):
+        # The dialect's own step rather than a "begin" event: any engine event puts every
+        # statement of every connection through SQLAlchemy's event dispatch. SQLAlchemy
+        # reports an error here as its own.
+        dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE")
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # Straight to the driver: this runs at the start of every request, and
-        # ``exec_driver_sql`` would wrap a statement that returns nothing in a
-        # whole execution context and result. Errors still arrive as SQLAlchemy's.
-        try:
-            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
-        except dbapi_error as exc:
-            raise DBAPIError.instance("BEGIN IMMEDIATE", (), exc, dbapi_error, dialect=engine.dialect) from exc
+    engine.dialect.do_begin = do_begin
 
 
 def check_reachable(engine: Engine) -> None:
@@ -142,3 +142,27 @@ def make_session_factory(engine: Engine, kernel) -> tuple[type[HuiwuSession], Sc
     factory = sessionmaker(bind=engine, class_=session_class, expire_on_commit=False,
                            info={"kernel": kernel})
     return session_class, ScopedSession(factory)
+
+
+# -- values kept for one transaction ----------------------------------------------
+
+def kept_for_transaction(session, key: str, default=None):
+    """What ``keep_for_transaction`` put under ``key`` in this transaction, else ``default``."""
+    kept = session.info.get(key)
+    transaction = session.get_transaction()
+    if kept is None or transaction is None or kept[0]() is not transaction:
+        return default
+    return kept[1]
+
+
+def keep_for_transaction(session, key: str, value) -> None:
+    """Keep ``value`` in ``session.info`` until the session's current transaction ends.
+
+    The transaction is held weakly: it refers to the session, so a strong
+    reference from the session's ``info`` would make a cycle that keeps every
+    closed session, its connection and their listeners alive until the
+    garbage collector runs (and each of its runs scans every live object).
+    """
+    transaction = session.get_transaction()
+    if transaction is not None:
+        session.info[key] = (weakref.ref(transaction), value)

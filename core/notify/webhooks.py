@@ -26,6 +26,7 @@ import requests
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.db.session import keep_for_transaction, kept_for_transaction
 from core.db.types import utcnow
 from core.errors import ValidationFailed
 from core.events.outbox import Skipped, enqueue
@@ -51,16 +52,15 @@ def subscribes(events: str, event: str) -> bool:
 
 def _active_webhooks(session) -> list[tuple[int, str]]:
     """(id, events) of active webhooks, read once per transaction."""
-    transaction = session.get_transaction()
-    cached = session.info.get(CACHE_KEY)
-    if cached is None or cached[0] is not transaction:
+    found = kept_for_transaction(session, CACHE_KEY)
+    if found is None:
         rows = session.execute(
             select(Webhook.id, Webhook.events).where(Webhook.active.is_(True))
             .order_by(Webhook.id).execution_options(huiwu_system=True)
         ).all()
-        cached = (transaction, [tuple(r) for r in rows])
-        session.info[CACHE_KEY] = cached
-    return cached[1]
+        found = [tuple(r) for r in rows]
+        keep_for_transaction(session, CACHE_KEY, found)
+    return found
 
 
 def forward(session, event: str, payload: dict) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
 from core import hookspecs
+from core.db.session import keep_for_transaction, kept_for_transaction
 from core.registry.discovery import Plugin, discover
 from core.registry.models import ModuleState
 from core.registry.ordering import dependants_of, dependencies_of, order_by_dependencies
@@ -275,26 +276,24 @@ class Registry:
         """
         if isinstance(session, scoped_session):
             session = session()
-        cached = session.info.get(ENABLED_CACHE_KEY)
-        transaction = session.get_transaction()
-        if cached is not None and transaction is not None and cached[0] is transaction:
-            return cached[1]
+        names = kept_for_transaction(session, ENABLED_CACHE_KEY)
+        if names is not None:
+            return names
         # On the session's connection, past the ORM: this runs on every request.
         rows = session.connection().execute(_ENABLED_NAMES).scalars()
         names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
-        session.info[ENABLED_CACHE_KEY] = (session.get_transaction(), names)
+        keep_for_transaction(session, ENABLED_CACHE_KEY, names)
         return names
 
     def remember_enabled(self, session, rows) -> None:
         """Take the names of the enabled plugins from ``rows`` (``_ENABLED_NAMES``'s result, read by
         the caller in this session's transaction, e.g. folded into another query)."""
         names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
-        session.info[ENABLED_CACHE_KEY] = (session.get_transaction(), names)
+        keep_for_transaction(session, ENABLED_CACHE_KEY, names)
 
     def knows_enabled(self, session) -> bool:
         """True when this transaction's enabled plugins are already read."""
-        cached = session.info.get(ENABLED_CACHE_KEY)
-        return cached is not None and cached[0] is session.get_transaction()
+        return kept_for_transaction(session, ENABLED_CACHE_KEY) is not None
 
     def is_enabled(self, session, name: str | None) -> bool:
         """True for the kernel (``None``) and for enabled plugins."""

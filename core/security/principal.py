@@ -100,12 +100,15 @@ def _stamp_rows(session, stamp, stamp_and_modules, params) -> list[tuple]:
     conn = session.connection()
     registry = getattr(session.info.get("kernel"), "registry", None)
     if registry is not None and not registry.knows_enabled(session):
-        rows = stamp_and_modules.rows(conn, params)
+        statement = stamp_and_modules
+        rows = statement.rows(conn, params)
         registry.remember_enabled(session, [r[4] for r in rows if r[0] == "m"])
     else:
-        rows = stamp.rows(conn, params)
-    # stamp rows as four values whichever query read them, so that stamps compare equal
-    return [r if r[0] == "t" else r[:4] for r in rows if r[0] != "m"]
+        statement = stamp
+        rows = statement.rows(conn, params)
+    # stamp rows as four values whichever query read them, so that stamps compare equal;
+    # they are only compared, and so left as stored; the token's row is read as mapped
+    return [statement.processed(conn, r) if r[0] == "t" else r[:4] for r in rows if r[0] != "m"]
 
 
 def _principal_from(session, user_id: int, rows) -> Principal | None:
@@ -172,9 +175,9 @@ def _fifth(parts) -> list:
 _MODULES = (select(literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name)
             .where(ModuleState.__table__.c.enabled.is_(True)))
 # Run on the driver's cursor (``DriverStatement``): one of them starts every request.
-_STAMP = DriverStatement(union_all(*_stamp_parts(bindparam("uid"))))
+_STAMP = DriverStatement(union_all(*_stamp_parts(bindparam("uid"))), as_stored=True)
 #: The stamp, plus the enabled modules, with the stamp's rows' fifth column NULL.
-_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(bindparam("uid"))), _MODULES))
+_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(bindparam("uid"))), _MODULES), as_stored=True)
 
 _LIVE_TOKEN = (ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
 #: ("t", token id, user id, expires at, scopes) for the unrevoked token of that hash.
@@ -182,8 +185,9 @@ _TOKEN = select(literal("t"), ApiToken.id, ApiToken.user_id, ApiToken.expires_at
                 ).where(*_LIVE_TOKEN)
 _TOKEN_USER = select(ApiToken.user_id).where(*_LIVE_TOKEN).scalar_subquery()
 #: The token and its user's stamp (with the enabled modules or not).
-_TOKEN_STAMP = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN))
-_TOKEN_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN, _MODULES))
+_TOKEN_STAMP = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN), as_stored=True)
+_TOKEN_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN, _MODULES),
+                                           as_stored=True)
 
 _caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
@@ -214,9 +218,13 @@ def install(session_class) -> None:
 
     @event.listens_for(session_class, "before_flush")
     def _touch_roles(session, _ctx, _instances):
-        role_ids = {obj.role_id for objs in (session.new, session.dirty, session.deleted)
-                    for obj in objs if isinstance(obj, RolePermission)}
-        roles = {obj.role for obj in session.new if isinstance(obj, RolePermission) and obj.role is not None}
+        new = session.new
+        changed = [obj for objs in (new, session.dirty, session.deleted)
+                   for obj in objs if isinstance(obj, RolePermission)]
+        if not changed:
+            return
+        role_ids = {obj.role_id for obj in changed}
+        roles = {obj.role for obj in new if isinstance(obj, RolePermission) and obj.role is not None}
         with session.no_autoflush:
             roles |= {session.get(Role, rid, execution_options={"huiwu_system": True})
                       for rid in role_ids if rid is not None}

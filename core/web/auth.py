@@ -17,6 +17,7 @@ import logging
 
 from flask import current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
+from flask_login.utils import _create_identifier
 
 from core.security import tokens
 from core.security.principal import ANONYMOUS, Principal, act_as, load_principal, load_token_principal
@@ -48,9 +49,32 @@ class LoginUser(UserMixin):
         self.id = principal.user_id
 
 
+#: Session identifiers remembered per process; past this many the memory starts afresh.
+IDENTIFIERS_LIMIT = 10_000
+
+
+def remembering_identifier():
+    """Flask-Login's session identifier (a SHA-512 of the client's address and user agent,
+    checked on every request by its session protection), worked out once per pair."""
+    cache: dict[tuple, str] = {}
+
+    def identifier() -> str:
+        environ = request.environ  # what request.headers and remote_addr read
+        key = (environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= IDENTIFIERS_LIMIT:
+                cache.clear()
+            found = cache[key] = _create_identifier()
+        return found
+
+    return identifier
+
+
 def init_login(app, kernel) -> LoginManager:
     manager = LoginManager(app)
     manager.login_view = "web.login"
+    manager._session_identifier_generator = remembering_identifier()
 
     @manager.user_loader
     def _load(user_id: str):
@@ -63,13 +87,14 @@ def init_login(app, kernel) -> LoginManager:
     @app.before_request
     def _identify():
         session = kernel.session()
-        g.token_id = None
-        g.bad_token = False
+        ctx = g._get_current_object()  # one context look-up for the five attributes
+        ctx.token_id = None
+        ctx.bad_token = False
         raw = bearer_token()
         principal = _from_token(session, raw) if raw is not None else _from_cookie()
-        g.principal = principal or ANONYMOUS
-        g.via_token = g.token_id is not None
-        act_as(session, g.principal)
+        ctx.principal = principal or ANONYMOUS
+        ctx.via_token = ctx.token_id is not None
+        act_as(session, ctx.principal)
 
     return manager
 
@@ -77,13 +102,14 @@ def init_login(app, kernel) -> LoginManager:
 def bearer_token() -> str | None:
     """The raw token of an API request's ``Authorization: Bearer`` header, if any, or of its
     ``?token=`` on a route that opted in (``token_in_query``)."""
-    if not request.path.startswith(API_PREFIX):
+    req = request._get_current_object()
+    if not req.path.startswith(API_PREFIX):
         return None
-    header = request.headers.get("Authorization", "")
+    header = req.environ.get("HTTP_AUTHORIZATION", "")  # request.headers["Authorization"]
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
-    if "token" in request.args and request.method in QUERY_TOKEN_METHODS and _takes_query_token():
-        return request.args["token"].strip()
+    if req.method in QUERY_TOKEN_METHODS and "token" in req.args and _takes_query_token():
+        return req.args["token"].strip()
     return None
 
 
@@ -104,9 +130,8 @@ def _from_token(session, raw: str) -> Principal | None:
 
 
 def _from_cookie() -> Principal | None:
-    if current_user and current_user.is_authenticated:
-        return current_user.principal
-    return None
+    user = current_user._get_current_object()  # Flask-Login loads it here, once
+    return user.principal if user.is_authenticated else None
 
 
 def log_refusal(permission: str | None, reason: str = "") -> None:

@@ -72,10 +72,16 @@ def _keys(app) -> tuple:
     return app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ())
 
 
+#: Values a copy may share: nothing can change them in place.
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
 def _copy(value):
     """A copy no request can change the remembered data through (a session holds
     plain JSON-like values: strings, numbers, lists, tuples, dicts)."""
     if isinstance(value, dict):
+        if all(isinstance(v, _IMMUTABLE) for v in value.values()):
+            return dict(value)  # the usual session: a few strings and flags
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_copy(v) for v in value]

@@ -1,0 +1,134 @@
+"""PostgreSQL: statements with nothing to wait for in between, sent in one round trip.
+
+psycopg sends BEGIN on its own before a transaction's first statement, and
+COMMIT when asked, each in a round trip of its own; on a busy server a round
+trip costs more than a small query. Two steps of nearly every request have
+nothing to wait for in between: starting the transaction and reading the
+principal's stamp, and writing the audit rows and committing. Each pair goes
+as one query of several statements in the simple protocol: the parameters are
+bound as literals by psycopg itself (``ClientCursor.mogrify``, the quoting of
+psycopg's own client-side binding) and the rows read by psycopg's own loaders,
+so values come back as a cursor would give them.
+
+The query that starts a transaction is prepared once per connection (a
+server-side ``PREPARE``, then ``EXECUTE`` with the arguments as literals), so
+the server does not plan it again on every request, as psycopg's own cursor
+would not after a few runs. A prepared statement the server no longer has
+(its session reset) is prepared again.
+
+Only a plain psycopg connection qualifies (``plain``): no autocommit, no
+isolation level, read-only or deferrable setting of its own, not in pipeline
+mode. Anything else takes the ordinary path, statement by statement.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import weakref
+
+import psycopg
+from psycopg import ClientCursor, errors, generators, pq
+from psycopg.adapt import Transformer
+
+_IDLE = pq.TransactionStatus.IDLE
+_INTRANS = pq.TransactionStatus.INTRANS
+_FATAL = pq.ExecStatus.FATAL_ERROR
+
+
+def plain(driver) -> bool:
+    """True for a psycopg connection whose transactions start with a bare BEGIN."""
+    return (isinstance(driver, psycopg.Connection) and not driver.autocommit
+            and driver.isolation_level is None and driver.read_only is None and not driver.deferrable
+            and driver.pgconn.pipeline_status == pq.PipelineStatus.OFF)
+
+
+def idle(driver) -> bool:
+    """True when ``driver`` (a plain connection) is outside any transaction."""
+    return driver.pgconn.transaction_status == _IDLE
+
+
+def in_transaction(driver) -> bool:
+    """True when ``driver`` is in a transaction that has not failed."""
+    return driver.pgconn.transaction_status == _INTRANS
+
+
+#: The statements prepared on each connection: driver connection -> {sql: (name, parameter names)}
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_names = itertools.count(1)
+#: A parameter of SQLAlchemy's psycopg SQL (pyformat), or an escaped percent sign.
+_PARAMETER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def begin_and_fetch(driver, sql: str, params: dict) -> list[tuple]:
+    """Start a transaction and run the query ``sql`` (with pyformat ``params``), in one round trip;
+    its rows."""
+    known = _prepared.get(driver)
+    if known is None:
+        known = _prepared[driver] = {}
+    found = known.get(sql)
+    if found is not None:
+        try:
+            return _rows(driver, _run(driver, [b"BEGIN", _execute(driver, *found, params)])[-1])
+        except psycopg.Error:
+            # Most likely the server's session was reset and forgot the statement: nothing
+            # happened in this transaction yet, so end it and prepare afresh.
+            known.pop(sql, None)
+            if not driver.closed:
+                _run(driver, [b"ROLLBACK"])
+    name, numbered, order = _numbered(sql)
+    results = _run(driver, [b"BEGIN", b"PREPARE " + name + b" AS " + numbered.encode(driver.info.encoding),
+                            _execute(driver, name, order, params)])
+    known[sql] = (name, order)
+    return _rows(driver, results[-1])
+
+
+def _numbered(sql: str) -> tuple[bytes, str, tuple[str, ...]]:
+    """A fresh statement name, ``sql`` with ``$1, $2...`` for its parameters, and their names in order."""
+    order: list[str] = []
+
+    def number(match) -> str:
+        if match.group(1) is None:
+            return "%"
+        if match.group(1) not in order:
+            order.append(match.group(1))
+        return f"${order.index(match.group(1)) + 1}"
+
+    numbered = _PARAMETER.sub(number, sql)
+    return f"huiwu_{next(_names)}".encode(), numbered, tuple(order)
+
+
+def _execute(driver, name: bytes, order: tuple[str, ...], params: dict) -> bytes:
+    if not order:
+        return b"EXECUTE " + name
+    arguments = ClientCursor(driver).mogrify(", ".join(["%s"] * len(order)), [params[k] for k in order])
+    return b"EXECUTE " + name + b"(" + arguments.encode(driver.info.encoding) + b")"
+
+
+def _rows(driver, result) -> list[tuple]:
+    loader = Transformer(driver)
+    loader.set_pgresult(result)
+    return loader.load_rows(0, result.ntuples, tuple)
+
+
+def execute_and_commit(driver, statements: list[tuple[str, object]]) -> None:
+    """Run each ``(sql, params)`` of ``statements``, then COMMIT, in one round trip."""
+    _run(driver, [_literal(driver, sql, params) for sql, params in statements] + [b"COMMIT"])
+
+
+def _literal(driver, sql: str, params) -> bytes:
+    return ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)
+
+
+def _run(driver, statements: list[bytes]) -> list:
+    """Send ``statements`` as one query; their results, or the first error raised.
+
+    After an error the server runs none of the statements that follow it, and the
+    transaction, if one was started, is left failed, as after any failed statement.
+    """
+    with driver.lock:
+        driver.pgconn.send_query(b";\n".join(statements))
+        results = driver.wait(generators.execute(driver.pgconn))
+    for result in results:
+        if result.status == _FATAL:
+            raise errors.error_from_result(result, encoding=driver.info.encoding)
+    return results
