@@ -83,3 +83,18 @@ def test_an_unchanged_session_sets_no_cookie_and_a_changed_one_does(cookie_app):
     assert "Set-Cookie" not in read_only.headers and read_only.headers["Vary"] == "Cookie"
     changed = client.get("/_test/session-append")
     assert changed.headers["Set-Cookie"].startswith("session=")
+
+
+def test_the_session_cookie_is_found_among_others_and_the_header_remembered(cookie_app):
+    cookie = signed(cookie_app, {"who": "li"})
+    client = cookie_app.test_client()
+    client.set_cookie("theme", "dark")
+    client.set_cookie("session", cookie)
+    assert client.get("/_test/session/who").get_json()["value"] == "li"
+    assert client.get("/_test/session/who").get_json()["value"] == "li"
+    assert [v for (_header, name), v in cookie_app.session_interface._in_header.items() if name == "session"] == [cookie]
+    # another value under the same name is another header: read afresh, never the remembered one
+    client.set_cookie("session", signed(cookie_app, {"who": "wang"}))
+    assert client.get("/_test/session/who").get_json()["value"] == "wang"
+    client.delete_cookie("session")
+    assert client.get("/_test/session/who").get_json()["value"] is None

@@ -99,11 +99,12 @@ def init_api(app, kernel, owners, csrf) -> HuiwuApi:
     @app.before_request
     def _api_guard():
         """Runs after the caller is known and a disabled plugin's URL has answered 404."""
-        top = request.blueprints[-1] if request.blueprints else None
-        if top not in api.blueprint_plugins:
+        req = request._get_current_object()  # one context look-up
+        blueprints = req.blueprints
+        if not blueprints or blueprints[-1] not in api.blueprint_plugins:
             return
         require_login()
-        if not g.via_token and request.method not in SAFE_METHODS:
+        if req.method not in SAFE_METHODS and not g.via_token:
             csrf.protect()
 
     return api

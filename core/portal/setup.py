@@ -93,7 +93,8 @@ def init_portal(app, kernel, owners) -> PortalMenu:
     @app.before_request
     def _portal_guard():
         """Runs after the caller is known and a disabled plugin's page has answered 404."""
-        if not request.blueprints or request.blueprints[-1] not in mounted:
+        blueprints = request.blueprints
+        if not blueprints or blueprints[-1] not in mounted:
             return None
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None

@@ -37,44 +37,56 @@ class RememberingCSRF(CSRFProtect):
         super().__init__(app)
 
     def protect(self, apply_exemptions=False):
-        # The method first: a GET needs no look at the exemptions.
-        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        # The request, app and session are looked up once (each proxy look-up costs a
+        # context-variable read), and the method first: a GET needs no look at the exemptions.
+        req = request._get_current_object()
+        app = current_app._get_current_object()
+        if req.method not in app.config["WTF_CSRF_METHODS"]:
             return
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+        if apply_exemptions and (not req.endpoint or self._exempt(app, req)):
             return
         try:
-            self._validate(self._get_csrf_token())
+            self._validate(self._token_of(app, req), app)
         except ValidationError as exc:
             log.info(exc.args[0])
             self._error_response(exc.args[0])
-        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
-            if not request.referrer:
+        if req.is_secure and app.config["WTF_CSRF_SSL_STRICT"]:
+            if not req.referrer:
                 self._error_response("The referrer header is missing.")
-            if not same_origin(request.referrer, f"https://{request.host}/"):
+            if not same_origin(req.referrer, f"https://{req.host}/"):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True
 
-    def _get_csrf_token(self):
-        if request.mimetype in FORM_MIMETYPES:
+    def _exempt(self, app, req) -> bool:
+        """Flask-WTF's ``_is_exempt``, on the request and app already looked up."""
+        if app.blueprints.get(req.blueprint) in self._exempt_blueprints:
+            return True
+        view = app.view_functions.get(req.endpoint)
+        return view is not None and f"{view.__module__}.{view.__name__}" in self._exempt_views
+
+    def _token_of(self, app, req):
+        if req.mimetype in FORM_MIMETYPES:
             return super()._get_csrf_token()
-        for header in current_app.config["WTF_CSRF_HEADERS"]:
-            token = request.headers.get(header)
+        environ = req.environ  # what req.headers.get reads, without building the headers
+        for header in app.config["WTF_CSRF_HEADERS"]:
+            token = environ.get("HTTP_" + header.upper().replace("-", "_"))
             if token:
                 return token
         return None
 
-    def _validate(self, data) -> None:
+    def _validate(self, data, app) -> None:
         """``validate_csrf(data)``, which raises ValidationError; remembered when it passed."""
-        config = current_app.config
+        config = app.config
         field = config["WTF_CSRF_FIELD_NAME"]
         remember = config["WTF_CSRF_TIME_LIMIT"] is None and bool(data)
-        key = (config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key), data)
-        if remember and field in session:
+        key = (config.get("WTF_CSRF_SECRET_KEY", app.secret_key), data)
+        sess = session._get_current_object()
+        if remember and field in sess:
             known = self._verified.get(key)
-            if known is not None and hmac.compare_digest(session[field], known):
+            if known is not None and hmac.compare_digest(sess[field], known):
                 return
         validate_csrf(data)
         if remember:
             if len(self._verified) >= REMEMBERED_LIMIT:
                 self._verified.clear()
-            self._verified[key] = session[field]
+            self._verified[key] = sess[field]

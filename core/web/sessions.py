@@ -18,6 +18,8 @@ from itsdangerous import BadSignature
 
 #: Cookie values remembered per process; past this many the memory starts afresh.
 REMEMBERED_LIMIT = 10_000
+#: Cookie headers remembered per process (a header may be a few kilobytes).
+HEADERS_LIMIT = 2_000
 
 
 class RememberingSessionInterface(SecureCookieSessionInterface):
@@ -25,6 +27,8 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         self._serializers: dict[tuple, object] = {}
         #: cookie value -> (the data it holds, when it was signed, the keys it was checked with)
         self._verified: dict[str, tuple[dict, int, tuple]] = {}
+        #: (Cookie header, cookie name) -> the session cookie's value in it
+        self._in_header: dict[tuple[str, str], str | None] = {}
 
     def get_signing_serializer(self, app):
         """Flask's serializer, built once per key set instead of once per request."""
@@ -40,7 +44,7 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
+        value = self._cookie_value(request, self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
@@ -57,6 +61,25 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         self._verified[value] = (_copy(data), int(signed_at.timestamp()), keys)
         return self.session_class(data)
 
+
+    def _cookie_value(self, request, name: str) -> str | None:
+        """``request.cookies.get(name)``, remembered per Cookie header: building ``request.cookies``
+        walks every header of the request and parses them all."""
+        parsed = request.__dict__.get("cookies")  # already built by someone else
+        if parsed is not None:
+            return parsed.get(name)
+        header = request.environ.get("HTTP_COOKIE")  # what request.cookies parses
+        if not header:
+            return None
+        key = (header, name)
+        try:
+            return self._in_header[key]
+        except KeyError:
+            pass
+        if len(self._in_header) >= HEADERS_LIMIT:
+            self._in_header.clear()
+        value = self._in_header[key] = request.cookies.get(name)
+        return value
 
     def save_session(self, app, session, response):
         """Flask's, with the unchanged session (most requests) let go before the cookie's
