@@ -79,18 +79,32 @@ class _Plan:
         self.names = {bind.key: name for name, bind in compiled.binds.items() if bind.key in required}
         self.positions = tuple(compiled.positiontup) if compiled.positional else None
         self.bind_processors = dict(compiled._bind_processors)
+        #: the literals, processed once: they are the same on every run
+        self.fixed = {name: self._process(name, value) for name, value in self.values.items()
+                      if name not in self.names.values()}
+        #: the caller's keys -> (their name in the SQL, their bind processor or None)
+        self.callers = {key: (name, self.bind_processors.get(name)) for key, name in self.names.items()}
+        self.count = len(self.fixed) + len(self.callers)
         self.result_processors = [
             column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
         self.as_stored = as_stored
         #: ``core.db.batched`` on PostgreSQL through psycopg, else None
         self.batched = _batched() if dialect.driver == "psycopg" else None
 
+    def _process(self, name: str, value):
+        process = self.bind_processors.get(name)
+        return value if process is None else process(value)
+
     def _args(self, params: dict):
-        values = dict(self.values)
+        values = dict(self.fixed)
+        callers = self.callers
         for key, value in params.items():
-            values[self.names[key]] = value
-        for name, process in self.bind_processors.items():
-            values[name] = process(values[name])
+            name, process = callers[key]
+            values[name] = value if process is None else process(value)
+        if len(values) < self.count:
+            for name in self.names.values():
+                if name not in values:  # a caller's parameter left out: None, as SQLAlchemy binds it
+                    values[name] = self._process(name, None)
         return values if self.positions is None else tuple(values[name] for name in self.positions)
 
     def rows(self, connection, params: dict) -> list[tuple]:
