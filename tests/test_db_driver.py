@@ -90,3 +90,25 @@ def test_a_prepared_query_the_server_forgot_is_prepared_again(kernel, users):
             name = batched._prepared[driver][statement._plan(conn).sql][0]
             conn.exec_driver_sql(f"DEALLOCATE {name.decode()}")  # as a reset server session would
             s.commit()
+
+
+def test_statements_sent_with_the_commit_are_bound_as_psycopg_binds_them(kernel):
+    """The audit rows that go with a COMMIT are written as literals: exactly what psycopg's own
+    client-side binding (``ClientCursor.mogrify``) makes of the same values."""
+    if kernel.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL sends statements with the COMMIT")
+    from datetime import date
+    from decimal import Decimal
+
+    from psycopg import ClientCursor
+
+    from core.db import batched
+
+    sql = ("INSERT INTO t (a, b, c, d) VALUES (%(at)s::TIMESTAMP WITH TIME ZONE, %(n)s, %(text)s, 'x%%y') "
+           "-- %(text)s once more, %(none)s")
+    with kernel.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        for params in ({"at": utcnow(), "n": 52, "text": "it's \\ a '签到'", "none": None},
+                       {"at": date(2026, 1, 2), "n": Decimal("1.50"), "text": '{"a": [null, "签"]}', "none": True}):
+            assert batched._literal(driver, sql, params) == \
+                ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)

@@ -6,9 +6,10 @@ trip costs more than a small query. Two steps of nearly every request have
 nothing to wait for in between: starting the transaction and reading the
 principal's stamp, and writing the audit rows and committing. Each pair goes
 as one query of several statements in the simple protocol: the parameters are
-bound as literals by psycopg itself (``ClientCursor.mogrify``, the quoting of
-psycopg's own client-side binding) and the rows read by psycopg's own loaders,
-so values come back as a cursor would give them.
+bound as literals by psycopg itself (``Transformer.as_literal``, what psycopg's
+``ClientCursor`` binds with; the SQL is split around its parameters once per
+statement rather than parsed on every run) and the rows read by psycopg's own
+loaders, so values come back as a cursor would give them.
 
 The query that starts a transaction is prepared once per connection (a
 server-side ``PREPARE``, then ``EXECUTE`` with the arguments as literals), so
@@ -100,8 +101,9 @@ def _numbered(sql: str) -> tuple[bytes, str, tuple[str, ...]]:
 def _execute(driver, name: bytes, order: tuple[str, ...], params: dict) -> bytes:
     if not order:
         return b"EXECUTE " + name
-    arguments = ClientCursor(driver).mogrify(", ".join(["%s"] * len(order)), [params[k] for k in order])
-    return b"EXECUTE " + name + b"(" + arguments.encode(driver.info.encoding) + b")"
+    quote = Transformer(driver).as_literal
+    return b"EXECUTE " + name + b"(" + b", ".join(
+        [b"NULL" if params[k] is None else quote(params[k]) for k in order]) + b")"
 
 
 def _rows(driver, result) -> list[tuple]:
@@ -116,7 +118,46 @@ def execute_and_commit(driver, statements: list[tuple[str, object]]) -> None:
 
 
 def _literal(driver, sql: str, params) -> bytes:
-    return ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)
+    """``sql`` with ``params`` bound as literals, as ``ClientCursor.mogrify`` binds them."""
+    if not isinstance(params, dict):
+        return ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)
+    parts, names = _template(sql, driver.info.encoding)
+    quote = Transformer(driver).as_literal
+    out = [parts[0]]
+    for name, part in zip(names, parts[1:], strict=True):
+        value = params[name]
+        out.append(b"NULL" if value is None else quote(value))
+        out.append(part)
+    return b"".join(out)
+
+
+#: (SQL, encoding) -> its text split around its parameters (encoded), and the parameters' names
+_templates: dict[tuple[str, str], tuple[list[bytes], list[str]]] = {}
+#: Statements split and remembered; past this many the memory starts afresh.
+TEMPLATES_LIMIT = 1000
+
+
+def _template(sql: str, encoding: str) -> tuple[list[bytes], list[str]]:
+    """``sql`` (pyformat: ``%(name)s``, ``%%``) split around its parameters, once per statement."""
+    found = _templates.get((sql, encoding))
+    if found is not None:
+        return found
+    parts, names, text, start = [], [], [], 0
+    for match in _PARAMETER.finditer(sql):
+        text.append(sql[start:match.start()])
+        start = match.end()
+        if match.group(1) is None:  # %% is a percent sign
+            text.append("%")
+            continue
+        parts.append("".join(text).encode(encoding))
+        names.append(match.group(1))
+        text = []
+    text.append(sql[start:])
+    parts.append("".join(text).encode(encoding))
+    if len(_templates) >= TEMPLATES_LIMIT:
+        _templates.clear()
+    found = _templates[(sql, encoding)] = (parts, names)
+    return found
 
 
 def _run(driver, statements: list[bytes]) -> list:
