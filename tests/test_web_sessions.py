@@ -17,6 +17,10 @@ def cookie_app():
     def _read(key):
         return {"value": session.get(key)}
 
+    @app.get("/_test/session-vary/<key>")
+    def _read_varying(key):
+        return {"value": session.get(key)}, 200, {"Vary": "Accept-Language"}
+
     @app.get("/_test/session-append")
     def _append():
         session.setdefault("seen", []).append("x")
@@ -83,6 +87,14 @@ def test_an_unchanged_session_sets_no_cookie_and_a_changed_one_does(cookie_app):
     assert "Set-Cookie" not in read_only.headers and read_only.headers["Vary"] == "Cookie"
     changed = client.get("/_test/session-append")
     assert changed.headers["Set-Cookie"].startswith("session=")
+
+
+def test_a_session_read_adds_cookie_to_the_vary_header_the_view_set(cookie_app):
+    client = cookie_app.test_client()
+    client.set_cookie("session", signed(cookie_app, {"who": "li"}))
+    response = client.get("/_test/session-vary/who")
+    assert response.get_json()["value"] == "li"
+    assert response.headers.getlist("Vary") == ["Accept-Language, Cookie"]
 
 
 def test_the_session_cookie_is_found_among_others_and_the_header_remembered(cookie_app):

@@ -86,7 +86,10 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         settings are worked out."""
         if not session.modified and not self.should_set_cookie(app, session):
             if session.accessed:
-                response.vary.add("Cookie")
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:  # the usual case, without parsing and rewriting a header set
+                    response.headers["Vary"] = "Cookie"
             return
         super().save_session(app, session, response)
 
