@@ -15,9 +15,11 @@ under the row's lock, so two transactions can never read the same value.
 - **Not gapless** (the default): on PostgreSQL the number is taken in a short
   transaction of its own and committed at once, so concurrent callers wait
   microseconds on the row, not for each other's whole transaction; a caller
-  that rolls back leaves a gap. On SQLite it is taken in the caller's
-  transaction: writers are serialised there anyway, and a second connection
-  would wait on the caller's own lock.
+  that rolls back leaves a gap. That transaction is the one statement alone,
+  run in autocommit on a pooled connection: a single round trip, where a
+  ``BEGIN`` and a ``COMMIT`` around it would make three. On SQLite it is
+  taken in the caller's transaction: writers are serialised there anyway, and
+  a second connection would wait on the caller's own lock.
 - **Gapless**: always in the caller's transaction; the row stays locked until
   the caller commits (concurrent callers of the same sequence queue up), and
   a rollback gives the number back. Use it only where the law wants it
@@ -72,7 +74,7 @@ def take(session, code: str, period: str, gapless: bool = False) -> int:
     bind = session.get_bind()
     own_transaction = (not gapless and isinstance(bind, Engine) and bind.dialect.name != "sqlite")
     if own_transaction:
-        with bind.begin() as conn:
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             return conn.execute(statement).scalar_one()
     return session.execute(statement).scalar_one()
 

@@ -51,14 +51,14 @@ def request_booking(session, data: dict, *, hold: bool = False, waitlist: bool =
     """
     require(session, "resources.booking.create")
     values = booking_input.clean_request(session, data)
-    code = new_code(session)  # before the lock: on PostgreSQL it takes a pooled connection of its own
+    code = new_code(session)  # before the lock: on PostgreSQL it is taken and committed on its own
     occupancy.lock_group(session, [values["resource"].id])
     booking = Booking(code=code, status="requested", rank=1, **values)
     pricing.price_booking(session, booking)
     session.add(booking)
     session.flush()
     try:
-        occupancy.occupy_booking(session, booking)
+        occupancy.occupy_booking(session, booking, fresh=True)
     except Conflict:
         if not waitlist:
             raise
