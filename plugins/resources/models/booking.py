@@ -105,7 +105,7 @@ class Occupancy(IdMixin, Base):
         Index("ix_resources_occupancy_part_start", "part_id", "starts_at"),
         Index("ix_resources_occupancy_part_end", "part_id", "ends_at"),
         # The rows longer than a week (maintenance, long rentals): few, and the only ones an overlap
-        # search cannot bound by their start (see ``operations.occupancy.occupying``; revision 0002).
+        # search cannot bound by their start (see ``operations.occupancy_sql.arms``; revision 0002).
         Index("ix_resources_occupancy_long", "part_id", "ends_at",
               postgresql_where=text("(ends_at - starts_at) > interval '7 days'"),
               sqlite_where=text("julianday(ends_at) - julianday(starts_at) > 7")),

@@ -9,7 +9,7 @@ of layout, kind, city, ids and guests the need gives, and the dialect) with
 bound parameters, and only the values change from one search to the next.
 PostgreSQL then also plans a statement it has seen before only once.
 
-The occupancy statement names the parts by the candidates' own query
+The occupancy statement (written as ``occupancy_sql`` writes the rule's own) names the parts by the candidates' own query
 rather than by a list of ids: the database sees how many there are and, for
 a few hundred halls, reads the window's rows by time (the ``starts_at``
 index of revision resources_0004) instead of looking each hall up.
@@ -23,7 +23,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from plugins.resources.models import Layout, Maintenance, Occupancy, Resource, resource_part
-from plugins.resources.operations import occupancy
+from plugins.resources.operations import occupancy_sql
 
 
 class Shape(NamedTuple):
@@ -55,7 +55,7 @@ def parameters(need) -> dict:
 
 def window_parameters(starts_at: datetime, ends_at: datetime) -> dict:
     """The values of the window for the occupancy statement (added to ``parameters``)."""
-    return {"starts_at": starts_at, "ends_at": ends_at, "since": starts_at - occupancy.LONG}
+    return {"starts_at": starts_at, "ends_at": ends_at, "since": starts_at - occupancy_sql.LONG}
 
 
 @lru_cache(maxsize=128)
@@ -105,13 +105,13 @@ def candidates(shape: Shape):
 def occupancy_rows(shape: Shape):
     """The occupancy rows of the candidates' parts overlapping the window, with a maintenance's reason.
 
-    Columns as ``occupancy.overlapping``'s, then ``reason``; read as the
+    Columns as ``occupancy_sql.overlapping``'s, then ``reason``; read as the
     system (the rows are the plugin's bookkeeping).
     """
     found = candidates(shape).subquery("candidate")
     parts = select(func.coalesce(found.c.part_id, found.c.id))
-    criteria = occupancy.arms(shape.dialect, Occupancy.part_id.in_(parts), bindparam("starts_at"),
-                              bindparam("ends_at"), bindparam("since"))
-    stmt, rows = occupancy.overlapping(criteria)
+    criteria = occupancy_sql.arms(shape.dialect, Occupancy.part_id.in_(parts), bindparam("starts_at"),
+                                  bindparam("ends_at"), bindparam("since"))
+    stmt, rows = occupancy_sql.overlapping(criteria)
     reason = select(Maintenance.reason).where(Maintenance.id == rows.c.maintenance_id).scalar_subquery()
     return stmt.add_columns(case((rows.c.maintenance_id.is_not(None), reason)).label("reason"))
