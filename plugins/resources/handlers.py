@@ -13,10 +13,15 @@ text in UTC; money is decimal text)::
                                   old_total (in the transaction: a handler may refuse the change)
     resources.booking_promoted    booking_id, code, project_id, resource_id, owner_id (a waiting booking
                                   moved up to first option)
+
+It listens to its own confirmations and changes, after commit, to make the
+booking's contract (``operations.contracts``): rendering a PDF has no place
+in the transaction that holds the resources locked.
 """
 from __future__ import annotations
 
-from core.events import EventType
+from core.events import EventType, Handler
+from plugins.resources.operations import contracts
 
 _FIELDS = ("booking_id", "code", "project_id", "resource_id", "resource_name", "kind", "quantity", "starts_at",
            "ends_at", "status", "subtotal", "tax", "total")
@@ -33,4 +38,9 @@ EVENTS = [
               ("booking_id", "code", "project_id", "resource_id", "owner_id")),
 ]
 
-HANDLERS: list = []
+HANDLERS = [
+    Handler("resources.booking_confirmed", contracts.on_booking_confirmed, after_commit=True,
+            name="resources.contract_on_confirmed"),
+    Handler("resources.booking_changed", contracts.on_booking_changed, after_commit=True,
+            name="resources.contract_on_changed"),
+]

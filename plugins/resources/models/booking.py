@@ -134,7 +134,11 @@ class Contract(AuditedMixin, Base):
     """One version of a confirmed booking's contract; a change of the booking adds a version."""
 
     __tablename__ = "resources_contract"
-    __table_args__ = (UniqueConstraint("booking_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("booking_id", "revision"),
+        # One contract per state of the booking, however often the message that makes it is delivered.
+        Index("uq_resources_contract_booking_version", "booking_id", "booking_version", unique=True),
+    )
 
     booking_id: Mapped[int] = mapped_column(ForeignKey("resources_booking.id", ondelete="CASCADE"))
     booking: Mapped[Booking] = relationship(back_populates="contracts")
@@ -142,6 +146,8 @@ class Contract(AuditedMixin, Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     #: 1 for the contract made on confirmation, then 2, 3 ... (the row's own ``version`` is its edit counter).
     revision: Mapped[int] = mapped_column(Integer)
+    #: The booking's ``version`` this contract shows (None for contracts made before revision resources_0005).
+    booking_version: Mapped[int | None] = mapped_column(Integer)
     total: Mapped[Decimal] = mapped_column(Money)
     #: Why this version was made ("confirmed", "window changed" ...).
     note: Mapped[str | None] = mapped_column(String(300))

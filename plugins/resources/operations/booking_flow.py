@@ -30,7 +30,6 @@ from plugins.resources.operations import booking_events as events
 from plugins.resources.operations import booking_input, occupancy, pricing
 from plugins.resources.operations import waitlist as waiting_list
 from plugins.resources.operations.closing import close
-from plugins.resources.operations.contracts import issue_contract
 from plugins.resources.operations.settings import auto_approve_amount, hold_deadline
 from plugins.resources.operations.timefmt import local
 
@@ -84,8 +83,7 @@ def confirm(session, booking: Booking, approver_id: int | None = None) -> Bookin
     booking.status, booking.confirmed_at = "confirmed", utcnow()
     booking.approved_by_id, booking.hold_expires_at, booking.rank = approver_id, None, 1
     session.flush()
-    issue_contract(session, booking, _("Confirmed"))
-    events.confirmed(session, booking)
+    events.confirmed(session, booking)  # its contract is made after commit (handlers.py)
     return booking
 
 
@@ -139,9 +137,7 @@ def change(session, booking: Booking, data: dict) -> Booking:
         occupancy.occupy_booking(session, booking)
         pricing.price_booking(session, booking)
         session.flush()
-    if booking.status == "confirmed":
-        issue_contract(session, booking, _("Changed"))
-    events.changed(session, booking, before)
+    events.changed(session, booking, before)  # a confirmed booking's new contract is made after commit
     waiting_list.promote(session, [booking.resource_id])
     return booking
 
