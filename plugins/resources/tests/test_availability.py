@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import event
 
 from core.errors import ValidationFailed
-from plugins.resources.models import Layout, Maintenance, Occupancy
+from core.security.record_rules import RecordRule
+from plugins.resources.models import Layout, Maintenance, Occupancy, Resource
 from plugins.resources.operations import availability, occupancy
 from plugins.resources.operations.availability import Need
 from plugins.resources.tests.conftest import T0, H
@@ -209,3 +210,18 @@ def test_a_row_written_without_its_booking_code_is_still_named(db, make_resource
     db.commit()
     assert found(db, kind="venue")["VEN-0071"].blocked_by == booking.code
     assert occupancy.taken(db, [hall_.id], T0, T0 + H)[0].booking_code == booking.code
+
+
+def test_a_record_rule_on_resources_limits_what_the_search_lists(kernel, db, make_resource, pm, as_user,
+                                                                  monkeypatch):
+    """The candidates are read past the ORM only when no rule limits them for the caller."""
+    make_resource("杭州厅", code="VEN-0081", city="杭州")
+    make_resource("上海厅", code="VEN-0082", city="上海")
+    rule = RecordRule(Resource, lambda principal: Resource.city == "杭州", title="杭州的资源")
+    monkeypatch.setattr(kernel, "record_rules", [*kernel.record_rules, rule])
+
+    def search(session):
+        return [o.code for o in availability.search(session, Need(T0, T0 + H, kind="venue"))]
+
+    assert as_user(pm, search) == ["VEN-0081"]
+    assert sorted(as_user(None, search)) == ["VEN-0081", "VEN-0082"]  # the system is not limited
