@@ -130,7 +130,7 @@ def search(session, need: Need) -> list[Option]:
                for c in candidates]
     widest = (min(w[0] for w in windows), max(w[1] for w in windows))
     # Read as the system (the rows are the plugin's bookkeeping), so straight through the connection.
-    rows = session.connection().execute(sql.occupancy_rows(shape), {**values, **sql.window_parameters(*widest)})
+    rows = session.connection().execute(sql.occupancy_rows(shape), {**values, **sql.window_parameters(*widest)}).all()
     options = _options(candidates, windows, parts, _by_part(rows), need)
     options.sort(key=lambda o: (not o.free, o.capacity or 0, o.unit_price, o.code))
     return options
@@ -190,11 +190,11 @@ def _candidates(session, statement, values) -> tuple[list[_Candidate], dict[int,
     past the ORM's handling of each of the thousand rows.
     """
     if record_rules.limits(session, statement):
-        rows = session.execute(statement, values)
+        rows = session.execute(statement, values).all()
     else:
         if session.autoflush:
             session.flush()
-        rows = session.connection().execute(statement, values)
+        rows = session.connection().execute(statement, values).all()  # in one go: row by row costs more
     candidates, parts = {}, {}
     make = _Candidate._make
     for row in rows:

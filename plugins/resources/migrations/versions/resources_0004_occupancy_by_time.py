@@ -10,6 +10,10 @@ PostgreSQL the index includes every column the search reads, so the table
 is not visited at all. The planner still looks a handful of parts up one by
 one through the old index.
 
+The search also reads each hall's largest capacity over its layouts: an
+index on ``(resource_id, capacity)`` answers that from the index alone, one
+descent per hall.
+
 Revision ID: resources_0004
 Revises: resources_0003
 """
@@ -23,6 +27,7 @@ depends_on = None
 
 INDEX = "ix_resources_occupancy_start"
 INCLUDED = "part_id, ends_at, quantity, booking_id, booking_code, maintenance_id, id"
+CAPACITY_INDEX = "ix_resources_layout_resource_capacity"
 
 
 def upgrade():
@@ -39,9 +44,11 @@ def upgrade():
         op.execute("UPDATE resources_occupancy SET booking_code = (SELECT code FROM resources_booking "
                    "WHERE resources_booking.id = resources_occupancy.booking_id) WHERE booking_id IS NOT NULL")
         op.create_index(INDEX, "resources_occupancy", ["starts_at"])
+    op.create_index(CAPACITY_INDEX, "resources_layout", ["resource_id", "capacity"])
 
 
 def downgrade():
+    op.drop_index(CAPACITY_INDEX, table_name="resources_layout")
     op.drop_index(INDEX, table_name="resources_occupancy")
     if op.get_bind().dialect.name != "sqlite":
         op.drop_column("resources_occupancy", "booking_code")
