@@ -14,7 +14,11 @@ system. Target: at most 20 ms (median) on PostgreSQL.
 project, starts gunicorn with 2 workers and has ``--clients`` threads POST
 bookings (distinct resources and windows, so every one succeeds) to
 ``/api/v1/resources/bookings`` with a bearer token for ``--seconds``.
-Target: at least 200 bookings per second.
+Target: at least 200 bookings per second. It also prints the CPU time per
+request of the gunicorn workers, of the database's server processes and
+of the client threads (read from ``/proc``, Linux only): on a machine busy
+with other work the rate swings with the load, the CPU per request much
+less.
 """
 from __future__ import annotations
 

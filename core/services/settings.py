@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import scoped_session
 
 from core.errors import Conflict, ValidationFailed
 from core.services.models import Attachment, Setting
@@ -219,6 +220,8 @@ def _stored(session) -> dict[str, object]:
     transaction (``_write``) drops what was read, and what was read inside a
     savepoint is forgotten with it.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     cached = session.info.get(CACHE_KEY)
     if cached is not None:
         transaction = session.get_nested_transaction() or session.get_transaction()
@@ -296,7 +299,7 @@ def update(session, changes: dict, seen_versions: dict | None = None) -> list[st
 
 
 def _write(session, row: Setting | None, key: str, stored) -> None:
-    session.info.pop(CACHE_KEY, None)
+    (session() if isinstance(session, scoped_session) else session).info.pop(CACHE_KEY, None)
     if row is not None:
         row.value = stored
         session.flush()  # version_id_col: a concurrent writer's flush fails (StaleDataError)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import scoped_session
+
 from plugins.resources.operations import occupancy_sql as sql
 
 #: Where a session keeps what it holds: a list of ``Held``, one per locking statement.
@@ -94,7 +96,13 @@ def group_held(session, resource_id: int) -> bool:
     return any(resource_id in h.groups for h in _valid(session))
 
 
+def _plain(session):
+    """The session itself, also when given the scoped registry (admin views hold one)."""
+    return session() if isinstance(session, scoped_session) else session
+
+
 def _current(session):
+    session = _plain(session)
     return session.get_nested_transaction() or session.get_transaction()
 
 
@@ -108,7 +116,7 @@ def _chain(session) -> set:
 
 
 def _valid(session) -> list[Held]:
-    memo = session.info.get(KEY)
+    memo = _plain(session).info.get(KEY)
     if not memo:
         return []
     chain = _chain(session)
@@ -116,4 +124,4 @@ def _valid(session) -> list[Held]:
 
 
 def _remember(session, entry: Held) -> None:
-    session.info[KEY] = [*_valid(session), entry]
+    _plain(session).info[KEY] = [*_valid(session), entry]
