@@ -82,9 +82,11 @@ def _speak_utc(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         autocommit = dbapi_conn.autocommit
-        dbapi_conn.autocommit = True
+        dbapi_conn.autocommit = True  # a setting of the connection, not of a transaction
         try:
-            dbapi_conn.execute("SET TIME ZONE 'UTC'")
+            cursor = dbapi_conn.cursor()
+            cursor.execute("SET TIME ZONE 'UTC'")
+            cursor.close()
         finally:
             dbapi_conn.autocommit = autocommit
 
