@@ -125,9 +125,7 @@ def search(session, need: Need) -> list[Option]:
     candidates, parts = _candidates(session, sql.candidates(shape), values)
     if not candidates:
         return []
-    shifts: dict[int, timedelta] = {}
-    windows = [(need.starts_at - _minutes(shifts, c.setup_minutes), need.ends_at + _minutes(shifts, c.teardown_minutes))
-               for c in candidates]
+    windows = _windows(candidates, need)
     widest = (min(w[0] for w in windows), max(w[1] for w in windows))
     # Read as the system (the rows are the plugin's bookkeeping), so straight through the connection.
     rows = session.connection().execute(sql.occupancy_rows(shape), {**values, **sql.window_parameters(*widest)}).all()
@@ -215,12 +213,19 @@ def _by_part(rows) -> dict[int, list[Blocker]]:
     return by_part
 
 
-def _minutes(cache: dict[int, timedelta], minutes: int | None) -> timedelta:
-    """``minutes`` as a timedelta, made once per distinct value (a search makes hundreds of windows)."""
-    shift = cache.get(minutes)
-    if shift is None:
-        shift = cache[minutes] = timedelta(minutes=minutes or 0)
-    return shift
+def _windows(candidates, need: Need) -> list[tuple[datetime, datetime]]:
+    """Each candidate's window, widened by its own set-up and tear-down buffers (made once per pair of
+    buffers: most resources share a few, and a search makes hundreds of windows)."""
+    made: dict[tuple[int, int], tuple[datetime, datetime]] = {}
+    windows = []
+    for c in candidates:
+        buffers = (c.setup_minutes or 0, c.teardown_minutes or 0)
+        window = made.get(buffers)
+        if window is None:
+            window = made[buffers] = (need.starts_at - timedelta(minutes=buffers[0]),
+                                      need.ends_at + timedelta(minutes=buffers[1]))
+        windows.append(window)
+    return windows
 
 
 def _options(candidates, windows, parts, by_part, need: Need) -> list[Option]:

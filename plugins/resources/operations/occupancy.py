@@ -14,6 +14,10 @@ The rule, used by booking, maintenance, availability and allocation alike:
   cannot both take the last unit.
 - A booking occupies while it is held, awaiting approval or confirmed; a
   maintenance window always (its quantity, or the whole stock).
+
+The locks live in ``locks`` (which also remembers, per transaction, what is
+held, so one action does not lock or read the parts twice); the statements
+in ``occupancy_sql``, built once per dialect.
 """
 from __future__ import annotations
 
