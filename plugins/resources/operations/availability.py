@@ -245,14 +245,16 @@ def _options(candidates, windows, parts, by_part, need: Need) -> list[Option]:
             remaining = max(c.stock - occupancy.peak(mine, start, end), 0) if mine else c.stock
         unavailable = under_maintenance if c.status == "maintenance" else None
         asked = units[c.kind]
+        blockers = mine if own is None else _merged(mine)  # a part's own rows come in order already
         options.append(Option(c.id, c.code, c.name, c.kind, c.city, c.status, c.stock, c.capacity, c.unit_price,
                               c.pricing_unit, c.unit_label, start, end, asked, remaining,
-                              unavailable is None and remaining >= asked, _blockers(mine), unavailable))
+                              unavailable is None and remaining >= asked, blockers, unavailable))
     return options
 
 
-def _blockers(found: list[Blocker]) -> list[Blocker]:
-    """Each booking or maintenance window once (a combined hall's booking has a row per part), earliest first."""
+def _merged(found: list[Blocker]) -> list[Blocker]:
+    """A combined hall's blockers: each booking or maintenance window once (a booking of the hall has a
+    row per part), earliest first, then by code."""
     if len(found) < 2:
         return found
     seen, unique = set(), []

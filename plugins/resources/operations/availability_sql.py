@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, collate, func, or_, select
 
 from plugins.resources.models import Layout, Maintenance, Occupancy, Resource, resource_part
 from plugins.resources.operations import occupancy_sql
@@ -101,12 +101,19 @@ def candidates(shape: Shape):
         or_(Resource.kind.not_in(("venue", "generic")), capacity.is_(None), capacity >= guests))
 
 
+#: Byte order of text, as Python compares strings, per dialect.
+BINARY_COLLATION = {"postgresql": "C", "sqlite": "BINARY"}
+
+
 @lru_cache(maxsize=128)
 def occupancy_rows(shape: Shape):
     """The occupancy rows of the candidates' parts overlapping the window, with a maintenance's reason.
 
     Columns as ``occupancy_sql.overlapping``'s, then ``reason``; read as the
-    system (the rows are the plugin's bookkeeping).
+    system (the rows are the plugin's bookkeeping). In the order an option
+    lists what is in its way: earliest first, then by booking code (as
+    Python orders text), so that a resource with a part of its own needs no
+    sorting in memory.
     """
     found = candidates(shape).subquery("candidate")
     parts = select(func.coalesce(found.c.part_id, found.c.id))
@@ -114,4 +121,8 @@ def occupancy_rows(shape: Shape):
                                   bindparam("ends_at"), bindparam("since"))
     stmt, rows = occupancy_sql.overlapping(criteria)
     reason = select(Maintenance.reason).where(Maintenance.id == rows.c.maintenance_id).scalar_subquery()
-    return stmt.add_columns(case((rows.c.maintenance_id.is_not(None), reason)).label("reason"))
+    code = func.coalesce(stmt.selected_columns.booking_code, "")
+    if shape.dialect in BINARY_COLLATION:
+        code = collate(code, BINARY_COLLATION[shape.dialect])
+    return (stmt.add_columns(case((rows.c.maintenance_id.is_not(None), reason)).label("reason"))
+            .order_by(rows.c.starts_at, code, rows.c.id))
