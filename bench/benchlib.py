@@ -151,3 +151,37 @@ def _numeric(text_: str) -> bool:
 
 def verdict(value: float, limit: float) -> str:
     return "ok" if value <= limit else "MISSED"
+
+
+# -- CPU of other processes (Linux) ------------------------------------------------
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far, from ``/proc``; a process that is gone
+    (or a system without ``/proc``) is left out."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15 of stat)
+    return found
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a gunicorn master's workers), from ``/proc``."""
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two ``cpu_seconds`` readings (a process born in between counts whole)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())

@@ -14,7 +14,11 @@ system. Target: at most 20 ms (median) on PostgreSQL.
 project, starts gunicorn with 2 workers and has ``--clients`` threads POST
 bookings (distinct resources and windows, so every one succeeds) to
 ``/api/v1/resources/bookings`` with a bearer token for ``--seconds``.
-Target: at least 200 bookings per second.
+Target: at least 200 bookings per second. It also prints the CPU time per
+request of the gunicorn workers, of the database's server processes and
+of the client threads (read from ``/proc``, Linux only): on a machine busy
+with other work the rate swings with the load, the CPU per request much
+less.
 """
 from __future__ import annotations
 
@@ -128,6 +132,9 @@ def booking_api(args) -> None:
                     latencies.append((time.perf_counter() - t0) * 1000)
                     (done if answer.status_code == 201 else failed).append(answer.status_code)
 
+            workers, backends = benchlib.children_of(server.pid), _backends(url)
+            app_before, db_before = benchlib.cpu_seconds(workers), benchlib.cpu_seconds(backends)
+            client_before = time.process_time()
             t0 = time.perf_counter()
             threads = [threading.Thread(target=client) for _ in range(args.clients)]
             for t in threads:
@@ -135,15 +142,36 @@ def booking_api(args) -> None:
             for t in threads:
                 t.join()
             wall = time.perf_counter() - t0
+            client_cpu = time.process_time() - client_before
+            app_cpu = benchlib.cpu_used(app_before, benchlib.cpu_seconds(workers))
+            db_cpu = benchlib.cpu_used(db_before, benchlib.cpu_seconds(set(backends) | set(_backends(url))))
         finally:
             server.terminate()
             server.wait()
         rate = len(done) / wall
+        n = max(len(done) + len(failed), 1)
         print(benchlib.table(["created", "refused", "seconds", "bookings/s", "median ms", "p95 ms", "≥200/s"], [[
             len(done), len(failed), f"{wall:.1f}", f"{rate:.0f}", f"{statistics.median(latencies):.1f}",
             f"{benchlib.percentile(latencies, 95):.1f}", "met" if rate >= 200 else "NOT MET"]]))
+        print(f"CPU per request: gunicorn workers {app_cpu / n * 1000:.1f} ms, PostgreSQL backends "
+              f"{db_cpu / n * 1000:.1f} ms, clients {client_cpu / n * 1000:.1f} ms; load average "
+              f"{os.getloadavg()[0]:.1f} at the end")
         if failed:
             print("refusals:", sorted(set(failed)))
+
+
+def _backends(url: str) -> list[int]:
+    """The server processes serving connections to the scratch database (their CPU is the database's share)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :db AND pid <> "
+                                          "pg_backend_pid()"), {"db": make_url(url).database}))
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

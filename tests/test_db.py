@@ -1,8 +1,10 @@
 """The declarative base: stamps, the version counter, constraint names, the kernel's migration."""
+from datetime import UTC
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.api.base import check_version
@@ -114,3 +116,11 @@ def test_a_pooled_connection_the_server_dropped_while_idle_is_replaced(kernel, m
         killer.close()
     assert alive == 1
     assert pid != victim
+
+
+def test_postgresql_hands_instants_over_in_utc(kernel, db):
+    """Each connection speaks UTC, so the driver reads instants in the zone they are used in."""
+    if kernel.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores instants as text in UTC already")
+    assert db.execute(text("SHOW TIME ZONE")).scalar_one() == "UTC"
+    assert db.execute(text("SELECT now()")).scalar_one().tzinfo is UTC

@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from core.errors import Conflict, ValidationFailed
 from core.services import company, settings
@@ -52,6 +52,29 @@ def test_default_until_set_then_typed_value(db, declare):
     assert settings.get(db, "core.upload.max_mb") == 30
     stored = dict(db.execute(select(Setting.key, Setting.value)).all())
     assert stored == {"example.vat_rate": "0.09", "core.upload.max_mb": 30}
+
+
+def test_settings_are_read_once_per_transaction_and_a_change_made_in_it_counts(kernel, db, declare):
+    declare(VAT, "example")
+    statements = []
+    listener = lambda _conn, _cursor, statement, *_args: statements.append(statement)
+    event.listen(kernel.engine, "before_cursor_execute", listener)
+    try:
+        assert settings.get(db, "example.vat_rate") == Decimal("0.06")
+        assert settings.get(db, "core.upload.max_mb") == 20
+        assert len([s for s in statements if "FROM core_setting" in s]) == 1
+        settings.set_value(db, "example.vat_rate", "0.09")
+        assert settings.get(db, "example.vat_rate") == Decimal("0.09")
+        savepoint = db.begin_nested()
+        settings.set_value(db, "example.vat_rate", "0.13")
+        assert settings.get(db, "example.vat_rate") == Decimal("0.13")
+        savepoint.rollback()
+        assert settings.get(db, "example.vat_rate") == Decimal("0.09")  # what the savepoint read went with it
+        db.commit()
+        with kernel.system_session() as other:  # a new transaction reads again
+            assert settings.get(other, "example.vat_rate") == Decimal("0.09")
+    finally:
+        event.remove(kernel.engine, "before_cursor_execute", listener)
 
 
 @pytest.mark.parametrize("key, value", [

@@ -63,19 +63,35 @@ def install(session_class, kernel) -> None:
             return
         if state.is_column_load or state.execution_options.get(SYSTEM_OPTION):
             return
-        session = state.session
-        principal = current(session)
-        if principal.is_superuser or not kernel.record_rules:
-            return
-        cache = session.info.get("huiwu.rule_criteria")
-        if cache is None or cache[0] is not principal:
-            cache = (principal, options_for(kernel, session, principal))
-            session.info["huiwu.rule_criteria"] = cache
-        if not cache[1].by_model:
-            return
-        options = cache[1].for_models(reach_of(kernel).models(state.statement))
+        options = _options_needed(kernel, state.session, state.statement)
         if options:
             state.statement = state.statement.options(*options)
+
+
+def _options_needed(kernel, session, statement) -> tuple:
+    """The rules' options ``statement`` gets when ``session`` runs it (none for a superuser)."""
+    principal = current(session)
+    if principal.is_superuser or not kernel.record_rules:
+        return ()
+    cache = session.info.get("huiwu.rule_criteria")
+    if cache is None or cache[0] is not principal:
+        cache = (principal, options_for(kernel, session, principal))
+        session.info["huiwu.rule_criteria"] = cache
+    if not cache[1].by_model:
+        return ()
+    return cache[1].for_models(reach_of(kernel).models(statement))
+
+
+def limits(session, statement) -> bool:
+    """True when a record rule limits the rows ``statement`` reads for the session's principal.
+
+    A read no rule limits may run on the session's connection, past the ORM
+    (cheaper per row when thousands are read); one that a rule limits must
+    run through ``session.execute``, which adds the rule's criterion.
+    """
+    if statement.get_execution_options().get(SYSTEM_OPTION):
+        return False
+    return bool(_options_needed(session.info["kernel"], session, statement))
 
 
 #: Option sets kept per process and kernel; past this many keys the cache starts afresh.

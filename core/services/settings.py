@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import scoped_session
 
 from core.errors import Conflict, ValidationFailed
 from core.services.models import Attachment, Setting
@@ -34,6 +35,8 @@ TYPES = (str, "text", int, bool, Decimal, "list", "attachment")
 TRUE_WORDS = {"1", "true", "on", "yes", "y"}
 FALSE_WORDS = {"0", "false", "off", "no", "n", ""}
 LIST_SEPARATORS = (",", "，", "、", ";", "；", "\n")
+#: Where a session keeps the stored values it read in the current transaction (see ``_stored``).
+CACHE_KEY = "huiwu.settings"
 
 
 @dataclass(frozen=True)
@@ -200,10 +203,35 @@ def get(session, key: str):
 
 
 def values(session, keys) -> dict[str, object]:
-    """Several settings in one query, by key."""
+    """Several settings by key (read from the database once per transaction)."""
     specs = {k: spec_of(session, k) for k in keys}
-    rows = _rows(session, list(specs))
-    return {k: from_json(s, rows[k].value) if k in rows else s.default for k, s in specs.items()}
+    stored = _stored(session)
+    return {k: from_json(s, stored[k]) if k in stored else s.default for k, s in specs.items()}
+
+
+def _stored(session) -> dict[str, object]:
+    """Every stored value by key, read once per transaction and kept in the session until it ends.
+
+    The table holds a row only per key an administrator changed, so reading
+    all of it costs what reading one key does; an action asking for several
+    settings (a booking reads the VAT rate, then the auto-approval amount)
+    then makes one query. A new transaction reads again, so a change made by
+    another process counts from the next request on; one made in this
+    transaction (``_write``) drops what was read, and what was read inside a
+    savepoint is forgotten with it.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    cached = session.info.get(CACHE_KEY)
+    if cached is not None:
+        transaction = session.get_nested_transaction() or session.get_transaction()
+        while transaction is not None and transaction is not cached[0]:
+            transaction = transaction.parent
+        if transaction is not None:
+            return cached[1]
+    stored = dict(session.execute(select(Setting.key, Setting.value).execution_options(huiwu_system=True)).all())
+    session.info[CACHE_KEY] = (session.get_nested_transaction() or session.get_transaction(), stored)
+    return stored
 
 
 def versions(session, keys) -> dict[str, int]:
@@ -271,6 +299,7 @@ def update(session, changes: dict, seen_versions: dict | None = None) -> list[st
 
 
 def _write(session, row: Setting | None, key: str, stored) -> None:
+    (session() if isinstance(session, scoped_session) else session).info.pop(CACHE_KEY, None)
     if row is not None:
         row.value = stored
         session.flush()  # version_id_col: a concurrent writer's flush fails (StaleDataError)

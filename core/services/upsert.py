@@ -9,8 +9,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 
 def insert_for(bind):
-    """The dialect-specific ``insert`` for ``bind`` (an engine, connection or session)."""
-    name = (bind.get_bind() if hasattr(bind, "get_bind") else bind).dialect.name
+    """The dialect-specific ``insert`` for ``bind`` (an engine, connection or session, or a dialect's name)."""
+    name = bind if isinstance(bind, str) else (bind.get_bind() if hasattr(bind, "get_bind") else bind).dialect.name
     if name == "postgresql":
         return postgresql.insert
     if name == "sqlite":

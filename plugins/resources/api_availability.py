@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from flask import Response
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from core.api.base import db, require
+from core.api.blueprint import Blueprint
 from core.api.schemas import Schema
 from core.errors import NotFound
 from core.web.auth import token_in_query

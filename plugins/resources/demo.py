@@ -444,7 +444,8 @@ BOOKING_COLUMNS = ("id", "code", "project_id", "resource_id", "quantity", "guest
                    "ends_at", "status", "rank", "hold_expires_at", "notes", "approved_by_id", "confirmed_at",
                    "closed_at", "reason", "unit_price", "subtotal", "tax", "total", "flagged", "created_at",
                    "updated_at", "version")
-OCCUPANCY_COLUMNS = ("part_id", "booking_id", "maintenance_id", "quantity", "starts_at", "ends_at", "exclusive")
+OCCUPANCY_COLUMNS = ("part_id", "booking_id", "booking_code", "maintenance_id", "quantity", "starts_at", "ends_at",
+                     "exclusive")
 MAINTENANCE_COLUMNS = ("id", "resource_id", "starts_at", "ends_at", "quantity", "reason", "created_at",
                        "updated_at", "version")
 
@@ -723,7 +724,7 @@ class LargeScale:
         created = min(self.now, start) - timedelta(days=30)
         self.pending["maintenance"].append((mid, info.id, start, end, None, self.rng.choice(MAINTENANCE_REASONS),
                                             created, created, 1))
-        self.pending["occupancy"].append((info.id, None, mid, 1, start, end, True))
+        self.pending["occupancy"].append((info.id, None, None, mid, 1, start, end, True))
 
     def status(self, first: int) -> str:
         r = self.rng.random()
@@ -762,15 +763,16 @@ class LargeScale:
             closed = min(now, created + timedelta(days=rng.randint(1, 20)))
             reason = {"cancelled": W.CANCEL_REASON, "rejected": "档期已被其他客户确认", "expired": "预留到期未确认"}[status]
         project = self.project_for(info.city, first)
+        code = BOOKING_CODE.format(year=year, n=n)
         self.pending["booking"].append((
-            bid, BOOKING_CODE.format(year=year, n=n), project, info.id, quantity, guests, layout, start, end, status,
+            bid, code, project, info.id, quantity, guests, layout, start, end, status,
             rank, hold, notes, approved_by, confirmed_at, closed, reason, price, subtotal, tax, total, False, created,
             confirmed_at or closed or created, 1))
         if status in ACTIVE_STATUSES:
             exclusive = info.stock == 1 or len(info.parts) > 1
             for part in info.parts:
-                self.pending["occupancy"].append((part, bid, None, quantity, start - info.setup, end + info.teardown,
-                                                  exclusive))
+                self.pending["occupancy"].append((part, bid, code, None, quantity, start - info.setup,
+                                                  end + info.teardown, exclusive))
         if status == "held" and rank == 1 and rng.random() < 0.15:
             self.booking(info, capacity, first, start, end, status="waitlisted", rank=2)
 

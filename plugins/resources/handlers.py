@@ -18,12 +18,15 @@ text in UTC; money is decimal text)::
                                   moved up to first option)
 
 It listens to ``project.change_approved``: the project's bookings follow a
-new time or venue (``follow_project_change``).
+new time or venue (``follow_project_change``); and to its own confirmations
+and changes, after commit, to make the booking's contract
+(``operations.contracts``): rendering a PDF has no place in the transaction
+that holds the resources locked.
 """
 from __future__ import annotations
 
 from core.events import EventType, Handler
-from plugins.resources.operations import follow_notice, following
+from plugins.resources.operations import contracts, follow_notice, following
 from plugins.resources.operations.needs import reopen_for
 
 _FIELDS = ("booking_id", "code", "project_id", "resource_id", "resource_name", "kind", "quantity", "starts_at",
@@ -74,4 +77,8 @@ HANDLERS = [
             name="resources.follow_project_change"),
     # A need whose booking ended is open to allocate again (in the transaction that ended it).
     Handler("resources.booking_cancelled", reopen_for, name="resources.reopen_need"),
+    Handler("resources.booking_confirmed", contracts.on_booking_confirmed, after_commit=True,
+            name="resources.contract_on_confirmed"),
+    Handler("resources.booking_changed", contracts.on_booking_changed, after_commit=True,
+            name="resources.contract_on_changed"),
 ]

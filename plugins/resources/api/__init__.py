@@ -29,7 +29,7 @@ Routes (permissions in brackets)::
 A slot already taken answers 409 naming the booking in the way; bad input
 422 naming the field; a stale ``version`` 409; a booking one may not see 404.
 """
-from flask_smorest import Blueprint
+from core.api.blueprint import Blueprint
 
 blp = Blueprint("resources", __name__, url_prefix="resources",
                 description="Venues, equipment, caterers, troupes; suppliers; bookings")

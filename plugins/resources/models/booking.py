@@ -114,15 +114,22 @@ class Occupancy(IdMixin, Base):
         Index("ix_resources_occupancy_part_start", "part_id", "starts_at"),
         Index("ix_resources_occupancy_part_end", "part_id", "ends_at"),
         # The rows longer than a week (maintenance, long rentals): few, and the only ones an overlap
-        # search cannot bound by their start (see ``operations.occupancy.occupying``; revision 0002).
+        # search cannot bound by their start (see ``operations.occupancy_sql.arms``; revision 0002).
         Index("ix_resources_occupancy_long", "part_id", "ends_at",
               postgresql_where=text("(ends_at - starts_at) > interval '7 days'"),
               sqlite_where=text("julianday(ends_at) - julianday(starts_at) > 7")),
+        # By time, for a search over hundreds of parts: on PostgreSQL it carries every column such a
+        # search reads, so the rows are found in the index alone (revision resources_0007).
+        Index("ix_resources_occupancy_start", "starts_at",
+              postgresql_include=["part_id", "ends_at", "quantity", "booking_id", "booking_code", "maintenance_id",
+                                  "id"]),
     )
 
     part_id: Mapped[int] = mapped_column(ForeignKey("resources_resource.id", ondelete="CASCADE"))
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("resources_booking.id", ondelete="CASCADE"),
                                                    index=True)
+    #: The booking's code (it never changes), so that naming what is in the way reads no booking row.
+    booking_code: Mapped[str | None] = mapped_column(String(30))
     maintenance_id: Mapped[int | None] = mapped_column(
         ForeignKey("resources_maintenance.id", ondelete="CASCADE"), index=True)
     quantity: Mapped[int] = mapped_column(Integer, default=1)
@@ -136,7 +143,11 @@ class Contract(AuditedMixin, Base):
     """One version of a confirmed booking's contract; a change of the booking adds a version."""
 
     __tablename__ = "resources_contract"
-    __table_args__ = (UniqueConstraint("booking_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("booking_id", "revision"),
+        # One contract per state of the booking, however often the message that makes it is delivered.
+        Index("uq_resources_contract_booking_version", "booking_id", "booking_version", unique=True),
+    )
 
     booking_id: Mapped[int] = mapped_column(ForeignKey("resources_booking.id", ondelete="CASCADE"))
     booking: Mapped[Booking] = relationship(back_populates="contracts")
@@ -144,6 +155,8 @@ class Contract(AuditedMixin, Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     #: 1 for the contract made on confirmation, then 2, 3 ... (the row's own ``version`` is its edit counter).
     revision: Mapped[int] = mapped_column(Integer)
+    #: The booking's ``version`` this contract shows (None for contracts made before revision resources_0008).
+    booking_version: Mapped[int | None] = mapped_column(Integer)
     total: Mapped[Decimal] = mapped_column(Money)
     #: Why this version was made ("confirmed", "window changed" ...).
     note: Mapped[str | None] = mapped_column(String(300))

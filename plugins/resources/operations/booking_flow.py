@@ -30,7 +30,6 @@ from plugins.resources.operations import attention, booking_input, occupancy, pr
 from plugins.resources.operations import booking_events as events
 from plugins.resources.operations import waitlist as waiting_list
 from plugins.resources.operations.closing import close
-from plugins.resources.operations.contracts import issue_contract
 from plugins.resources.operations.settings import auto_approve_amount, hold_deadline
 from plugins.resources.operations.timefmt import local
 
@@ -51,14 +50,14 @@ def request_booking(session, data: dict, *, hold: bool = False, waitlist: bool =
     """
     require(session, "resources.booking.create")
     values = booking_input.clean_request(session, data)
-    code = new_code(session)  # before the lock: on PostgreSQL it takes a pooled connection of its own
+    code = new_code(session)  # before the lock: on PostgreSQL it is taken and committed on its own
     occupancy.lock_group(session, [values["resource"].id])
     booking = Booking(code=code, status="requested", rank=1, **values)
     pricing.price_booking(session, booking)
     session.add(booking)
     session.flush()
     try:
-        occupancy.occupy_booking(session, booking)
+        occupancy.occupy_booking(session, booking, fresh=True)
     except Conflict:
         if not waitlist:
             raise
@@ -84,8 +83,7 @@ def confirm(session, booking: Booking, approver_id: int | None = None) -> Bookin
     booking.status, booking.confirmed_at = "confirmed", utcnow()
     booking.approved_by_id, booking.hold_expires_at, booking.rank = approver_id, None, 1
     session.flush()
-    issue_contract(session, booking, _("Confirmed"))
-    events.confirmed(session, booking)
+    events.confirmed(session, booking)  # its contract is made after commit (handlers.py)
     return booking
 
 
@@ -143,9 +141,7 @@ def change(session, booking: Booking, data: dict, *, promote: bool = True) -> Bo
         if (booking.starts_at, booking.ends_at) != (before["starts_at"], before["ends_at"]):
             attention.unflag(booking)  # moved: whatever it was flagged for, someone dealt with it
         session.flush()
-    if booking.status == "confirmed":
-        issue_contract(session, booking, _("Changed"))
-    events.changed(session, booking, before)
+    events.changed(session, booking, before)  # a confirmed booking's new contract is made after commit
     if promote:
         waiting_list.promote(session, [booking.resource_id])
     return booking

@@ -13,6 +13,7 @@ from datetime import UTC, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.db.types import utcnow
 from core.errors import ValidationFailed
@@ -54,8 +55,8 @@ def clean_quote(session, data: dict) -> dict:
     values["guests"] = optional_whole(data.get("guests"), "guests", 1)
     values["layout"] = text(data.get("layout"), "layout")
     resource = values["resource"]
-    values["package"] = _child(resource.packages, data.get("package_id"), "package_id")
-    values["act"] = _child(resource.acts, data.get("act_id"), "act_id")
+    values["package"] = _child(resource, "packages", data.get("package_id"), "package_id")
+    values["act"] = _child(resource, "acts", data.get("act_id"), "act_id")
     check_against_resource(values)
     return values
 
@@ -95,19 +96,20 @@ def check_project(session, value) -> int:
         raise ValidationFailed(_("This field is required."), field="project_id")
     project_id = whole(value, "project_id", 1)
     # Through the caller's record rules: a project they cannot see is one they cannot book for.
-    project = session.execute(select(Project).where(Project.id == project_id)).scalar_one_or_none()
-    if project is None:
+    status = session.scalar(select(Project.status).where(Project.id == project_id))
+    if status is None:
         raise ValidationFailed(_("Choose one of your projects."), field="project_id")
-    if project.status in FINISHED_PROJECT_STATUSES:
+    if status in FINISHED_PROJECT_STATUSES:
         raise ValidationFailed(_("The project is %(status)s: it takes no new bookings.",
-                                 status=label(STATUSES, project.status)), field="project_id")
-    return project.id
+                                 status=label(STATUSES, status)), field="project_id")
+    return project_id
 
 
 def _resource(session, value) -> Resource:
     if value in (None, ""):
         raise ValidationFailed(_("This field is required."), field="resource_id")
-    resource = session.get(Resource, whole(value, "resource_id", 1))
+    # Its layouts in the same query: every booking is checked against them.
+    resource = session.get(Resource, whole(value, "resource_id", 1), options=[joinedload(Resource.layouts)])
     if resource is None:
         raise ValidationFailed(_("Choose an existing resource."), field="resource_id")
     if resource.status == "retired":
@@ -119,11 +121,12 @@ def _resource(session, value) -> Resource:
     return resource
 
 
-def _child(rows, value, field: str):
+def _child(resource: Resource, offers: str, value, field: str):
+    """The package or act ``value`` among the resource's ``offers`` (read only when one is asked for)."""
     if value in (None, ""):
         return None
     wanted = whole(value, field, 1)
-    found = next((row for row in rows if row.id == wanted), None)
+    found = next((row for row in getattr(resource, offers) if row.id == wanted), None)
     if found is None:
         raise ValidationFailed(_("Not one of this resource's offers."), field=field)
     return found

@@ -4,6 +4,15 @@ Each version is kept (``Contract.revision`` 1, 2, ...), so what was signed
 can always be shown again. The PDF is rendered in the company's default
 language (Chinese unless configured otherwise) when an application is at
 hand, and stored with its SHA-256.
+
+Rendering a PDF takes tens of milliseconds, so it is not done inside the
+booking's transaction (which holds the resources locked): the handlers of
+``resources.booking_confirmed`` and ``resources.booking_changed`` run after
+commit through the outbox (``handlers.py``) — right after the commit in the
+embedded default, in a worker when Redis is configured. A message may come
+twice or late; the contract shows the booking as it is when the message is
+delivered, and records its version, so each state of a booking gets one
+contract whatever arrives (``issue_for_event``).
 """
 from __future__ import annotations
 
@@ -11,7 +20,7 @@ import hashlib
 from dataclasses import replace
 from decimal import Decimal
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -70,21 +79,53 @@ def _agency(session) -> Agency:
     return replace(agency, name=_("(company name not yet entered in the company profile)"))
 
 
-def _render(data: ContractData) -> bytes:
+def _render(session, data: ContractData) -> bytes:
+    """The PDF in the company's language: a web request's or a worker's application context has Babel."""
     if has_app_context():
-        with force_locale(BABEL_LOCALE[current_app.extensions["huiwu"].settings.locale]):
+        with force_locale(BABEL_LOCALE[session.info["kernel"].settings.locale]):
             return render_contract(data)
     return render_contract(data)
 
 
 def issue_contract(session, booking: Booking, note: str) -> Contract:
-    """Add the next version of ``booking``'s contract."""
+    """Add the next version of ``booking``'s contract, showing it as it is now."""
     last = session.scalar(select(func.max(Contract.revision)).where(Contract.booking_id == booking.id)
                           .execution_options(huiwu_system=True)) or 0
     data = contract_data(session, booking, last + 1)
-    pdf = _render(data)
+    pdf = _render(session, data)
     contract = Contract(booking=booking, number=data.display_number, revision=last + 1, total=data.total,
-                        note=note[:300], pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
+                        note=note[:300], pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+                        booking_version=booking.version)
     session.add(contract)
     session.flush()
     return contract
+
+
+def issue_for_event(session, payload: dict, note: str) -> Contract | None:
+    """The contract a confirmation or a change calls for, unless there is nothing to make.
+
+    Nothing is made for a booking that is gone or no longer confirmed (it was
+    cancelled before its contract was made: there is nothing to sign), nor
+    when a contract shows its current version already (a message delivered
+    twice, or a confirmation delivered after a change that was handled).
+    Runs as the system, past the record rules, like ``contract_data``.
+    """
+    booking = session.get(Booking, payload["booking_id"], execution_options={"huiwu_system": True})
+    if booking is None or booking.status != "confirmed":
+        return None
+    made = session.scalar(select(Contract.id).where(Contract.booking_id == booking.id,
+                                                    Contract.booking_version == booking.version)
+                          .execution_options(huiwu_system=True))
+    if made is not None:
+        return None
+    return issue_contract(session, booking, note)
+
+
+def on_booking_confirmed(session, payload: dict) -> None:
+    """After commit: the first contract of a confirmed booking."""
+    issue_for_event(session, payload, _("Confirmed"))
+
+
+def on_booking_changed(session, payload: dict) -> None:
+    """After commit: a new version of a confirmed booking's contract, after its window or quantity changed."""
+    issue_for_event(session, payload, _("Changed"))

@@ -14,6 +14,10 @@ The rule, used by booking, maintenance, availability and allocation alike:
   cannot both take the last unit.
 - A booking occupies while it is held, awaiting approval or confirmed; a
   maintenance window always (its quantity, or the whole stock).
+
+The locks live in ``locks`` (which also remembers, per transaction, what is
+held, so one action does not lock or read the parts twice); the statements
+in ``occupancy_sql``, built once per dialect.
 """
 from __future__ import annotations
 
@@ -21,11 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, delete, select, text, union_all
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict
-from plugins.resources.models import Booking, Maintenance, Occupancy, Resource, resource_part
+from plugins.resources.models import Booking, Maintenance, Occupancy, Resource
+from plugins.resources.operations import locks
+from plugins.resources.operations import occupancy_sql as sql
+from plugins.resources.operations.locks import group_ids, lock, lock_group  # noqa: F401 - part of the rule's surface
 from plugins.resources.operations.timefmt import span_text
 
 #: The text the SQLite trigger raises (see the migration); PostgreSQL says sqlstate 23P01.
@@ -51,76 +58,44 @@ def buffered(resource: Resource, starts_at: datetime, ends_at: datetime) -> tupl
             ends_at + timedelta(minutes=resource.teardown_minutes or 0))
 
 
-def among(session, column, ids):
-    """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter, however many ids (an
-    availability search passes hundreds, and a list of parameters costs more to send than to run)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return column.in_(list(ids))
-
-
 def part_ids(session, resource_ids) -> dict[int, list[int]]:
     """For each resource id: the ids of the parts it occupies (itself unless it is combined)."""
     ids = sorted(set(resource_ids))
     found: dict[int, list[int]] = {rid: [] for rid in ids}
     if ids:
-        rows = session.execute(select(resource_part.c.combined_id, resource_part.c.part_id)
-                               .where(among(session, resource_part.c.combined_id, ids))
-                               .order_by(resource_part.c.combined_id, resource_part.c.part_id))
-        for combined, part in rows:
+        for combined, part in session.execute(sql.parts_of(_dialect(session)), {"ids": ids}):
             found[combined].append(part)
     return {rid: parts or [rid] for rid, parts in found.items()}
 
 
+def _dialect(session) -> str:
+    return session.get_bind().dialect.name
+
+
 #: Occupancies longer than this are *long* (maintenance, rentals over weeks): few, with an index of their own.
-LONG = timedelta(days=7)
+LONG = sql.LONG
 #: "The row is long", written exactly as the partial index's predicate (revision resources_0002), per dialect.
-LONG_ROW = {
-    "postgresql": "(resources_occupancy.ends_at - resources_occupancy.starts_at) > interval '7 days'",
-    "sqlite": "julianday(resources_occupancy.ends_at) - julianday(resources_occupancy.starts_at) > 7",
-}
-
-
-def occupying(session, parts, starts_at: datetime, ends_at: datetime) -> list:
-    """Criteria for "the row is of one of ``parts`` and overlaps the half-open window", as disjoint arms.
-
-    A row overlaps when it starts before the window ends and ends after it
-    starts. An index on ``(part_id, starts_at)`` can bound only the first of
-    these, so it would read every earlier row of each part. The rows are
-    found instead in two arms, each a bounded index scan: those starting at
-    most ``LONG`` before the window, and — the only others that can reach
-    into it — the long ones, from their small partial index. This keeps a
-    search over hundreds of parts and a million rows to a few milliseconds.
-    """
-    dialect = session.get_bind().dialect.name
-    of_parts = among(session, Occupancy.part_id, parts)
-    if dialect not in LONG_ROW:
-        return [and_(of_parts, Occupancy.starts_at < ends_at, Occupancy.ends_at > starts_at)]
-    since = starts_at - LONG
-    return [and_(of_parts, Occupancy.starts_at >= since, Occupancy.starts_at < ends_at, Occupancy.ends_at > starts_at),
-            and_(of_parts, text(LONG_ROW[dialect]), Occupancy.starts_at < since, Occupancy.ends_at > starts_at)]
+LONG_ROW = sql.LONG_ROW
 
 
 def taken(session, parts: list[int], starts_at: datetime, ends_at: datetime,
           exclude_booking_id: int | None = None) -> list[Taken]:
-    """Occupancies of ``parts`` overlapping the half-open window, earliest first."""
-    arms = []
-    for criterion in occupying(session, parts, starts_at, ends_at):
-        arm = select(Occupancy.id, Occupancy.part_id, Occupancy.starts_at, Occupancy.ends_at, Occupancy.quantity,
-                     Occupancy.booking_id, Occupancy.maintenance_id).where(criterion)
-        if exclude_booking_id is not None:
-            arm = arm.where((Occupancy.booking_id != exclude_booking_id) | Occupancy.booking_id.is_(None))
-        arms.append(arm)
-    found = (arms[0] if len(arms) == 1 else union_all(*arms)).subquery("found")
-    # The code by a lookup per row found, never a join the planner might turn into a scan of every booking.
-    code = select(Booking.code).where(Booking.id == found.c.booking_id).scalar_subquery()
-    stmt = (select(found.c.part_id, found.c.starts_at, found.c.ends_at, found.c.quantity, found.c.booking_id,
-                   code, found.c.maintenance_id)
-            .order_by(found.c.starts_at, found.c.id))
-    # The rows are the plugin's own bookkeeping: whoever may book must see every slot taken,
-    # whether or not the booking behind it is visible to them (its code is all that is named).
-    stmt = stmt.execution_options(huiwu_system=True)
-    return [Taken(*row) for row in session.execute(stmt)]
+    """Occupancies of ``parts`` overlapping the half-open window, earliest first.
+
+    A row overlaps when it starts before the window ends and ends after it
+    starts. An index on ``(part_id, starts_at)`` (or on ``starts_at``) can
+    bound only the first of these, so it would read every earlier row. The
+    rows are found instead in two arms, each a bounded index scan: those
+    starting at most ``LONG`` before the window, and — the only others that
+    can reach into it — the long ones, from their small partial index (see
+    ``occupancy_sql.arms``). This keeps a search over hundreds of parts and
+    a million rows to a few milliseconds.
+    """
+    values = {"parts": list(parts), "starts_at": starts_at, "ends_at": ends_at, "since": starts_at - LONG}
+    if exclude_booking_id is not None:
+        values["exclude"] = exclude_booking_id
+    statement = sql.taken(_dialect(session), exclude_booking_id is not None)
+    return [Taken(*row) for row in session.execute(statement, values)]
 
 
 def peak(rows: list[Taken], starts_at: datetime, ends_at: datetime) -> int:
@@ -136,50 +111,16 @@ def peak(rows: list[Taken], starts_at: datetime, ends_at: datetime) -> int:
     return best
 
 
-def lock(session, resource_id: int) -> None:
-    """Serialise bookings of one resource until the transaction ends (a no-op lock on SQLite)."""
-    session.execute(select(Resource.id).where(Resource.id == resource_id).with_for_update()
-                    .execution_options(huiwu_system=True))
-
-
-def group_ids(session, resource_ids) -> list[int]:
-    """The resources whose bookings can stand in each other's way with those of ``resource_ids``.
-
-    That is each resource, the parts it occupies, every combined hall sharing
-    one of those parts, and those halls' parts: all the rows a booking,
-    cancellation or promotion of ``resource_ids`` may lock or point at.
-    """
-    physical = {p for parts in part_ids(session, resource_ids).values() for p in parts}
-    combined = set(session.scalars(select(resource_part.c.combined_id)
-                                   .where(resource_part.c.part_id.in_(sorted(physical)))))
-    if combined:
-        physical |= set(session.scalars(select(resource_part.c.part_id)
-                                        .where(resource_part.c.combined_id.in_(sorted(combined)))))
-    return sorted(set(resource_ids) | physical | combined)
-
-
-def lock_group(session, resource_ids) -> list[int]:
-    """Lock the group of ``resource_ids`` (``group_ids``) in ascending id order, before anything else.
-
-    Taking every lock a booking action needs up front, always in the same
-    order, is what keeps two actions from waiting on each other (PostgreSQL
-    would abort one as a deadlock): inserting a booking or an occupancy row
-    takes a key-share lock on the resource it points at, which conflicts
-    with another transaction's ``FOR UPDATE``, unless this transaction holds
-    that row already. Returns the ids locked.
-    """
-    ids = group_ids(session, resource_ids)
-    session.execute(select(Resource.id).where(Resource.id.in_(ids)).order_by(Resource.id).with_for_update()
-                    .execution_options(huiwu_system=True)).all()
-    return ids
-
-
 def check_fits(session, resource: Resource, starts_at: datetime, ends_at: datetime, quantity: int,
-               exclude_booking_id: int | None = None, buffers: bool = True) -> None:
-    """Raise ``Conflict`` naming what is in the way when ``quantity`` of ``resource`` is not free."""
+               exclude_booking_id: int | None = None, buffers: bool = True, parts: list[int] | None = None) -> None:
+    """Raise ``Conflict`` naming what is in the way when ``quantity`` of ``resource`` is not free.
+
+    ``parts``: the resource's parts (``part_ids``), when the caller has read them already.
+    """
     lock(session, resource.id)
     start, end = buffered(resource, starts_at, ends_at) if buffers else (starts_at, ends_at)
-    parts = part_ids(session, [resource.id])[resource.id]
+    if parts is None:
+        parts = part_ids(session, [resource.id])[resource.id]
     rows = taken(session, parts, start, end, exclude_booking_id)
     if resource.exclusive or len(parts) > 1:
         if rows:
@@ -204,36 +145,53 @@ def conflict_error(session, resource: Resource, row: Taken) -> Conflict:
     return Conflict(message, field="starts_at")
 
 
-def _write(session, resource: Resource, start: datetime, end: datetime, quantity: int, **owner) -> None:
-    """Insert the occupancy rows; an overlap the database refuses (a race lost) names the winner."""
-    parts = part_ids(session, [resource.id])[resource.id]
+def _write(session, resource: Resource, start: datetime, end: datetime, quantity: int, parts: list[int],
+           **owner) -> None:
+    """Insert the occupancy rows; an overlap the database refuses (a race lost) names the winner.
+
+    When this transaction holds the whole group of the resource locked
+    (``locks.lock_group``), nobody else can write an overlapping row before
+    it ends: the rows go in without a savepoint (two round trips fewer), and
+    should the database still refuse them, its error ends the action as is.
+    """
     exclusive = resource.exclusive or len(parts) > 1
+    rows = [{"part_id": p, "starts_at": start, "ends_at": end, "quantity": quantity, "exclusive": exclusive,
+             "booking_id": None, "booking_code": None, "maintenance_id": None, **owner} for p in parts]
+    # Rows of the plugin's bookkeeping, neither audited nor versioned: no unit of work needed.
+    if locks.group_held(session, resource.id):
+        session.execute(insert(Occupancy.__table__), rows)
+        return
     try:
         with session.begin_nested():
-            session.add_all([Occupancy(part_id=p, starts_at=start, ends_at=end, quantity=quantity,
-                                       exclusive=exclusive, **owner) for p in parts])
-            session.flush()
+            session.execute(insert(Occupancy.__table__), rows)
     except IntegrityError as exc:
         if not _is_overlap(exc):
             raise
-        rows = taken(session, parts, start, end, owner.get("booking_id"))
-        if not rows:  # pragma: no cover - the winner is not committed yet: say so plainly
+        found = taken(session, parts, start, end, owner.get("booking_id"))
+        if not found:  # pragma: no cover - the winner is not committed yet: say so plainly
             raise Conflict(_("%(name)s was taken by someone else just now.", name=resource.name),
                            field="starts_at") from None
-        raise conflict_error(session, resource, rows[0]) from None
+        raise conflict_error(session, resource, found[0]) from None
 
 
 def _is_overlap(exc: IntegrityError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == "23P01" or OVERLAP in str(exc.orig)
 
 
-def occupy_booking(session, booking: Booking) -> None:
-    """Take what ``booking`` needs (checked first, so the message names the culprit)."""
+def occupy_booking(session, booking: Booking, fresh: bool = False) -> None:
+    """Take what ``booking`` needs (checked first, so the message names the culprit).
+
+    ``fresh``: the booking was just made and occupies nothing yet, so there
+    is nothing of its own to release first.
+    """
     resource = booking.resource
-    check_fits(session, resource, booking.starts_at, booking.ends_at, booking.quantity, booking.id)
-    release_booking(session, booking)
+    parts = locks.parts_held(session, resource.id) or part_ids(session, [resource.id])[resource.id]
+    check_fits(session, resource, booking.starts_at, booking.ends_at, booking.quantity, booking.id, parts=parts)
+    if not fresh:
+        release_booking(session, booking)
     start, end = buffered(resource, booking.starts_at, booking.ends_at)
-    _write(session, resource, start, end, booking.quantity, booking_id=booking.id)
+    _write(session, resource, start, end, booking.quantity, parts, booking_id=booking.id,
+           booking_code=booking.code)
 
 
 def release_booking(session, booking: Booking) -> None:
@@ -245,10 +203,11 @@ def occupy_maintenance(session, window: Maintenance) -> None:
     """Take the resource out of service; refused while a booking holds the window."""
     resource = window.resource
     quantity = window.quantity or resource.stock
+    parts = part_ids(session, [resource.id])[resource.id]
     # Maintenance is the resource's own downtime: no set-up or tear-down buffer around it.
-    check_fits(session, resource, window.starts_at, window.ends_at, quantity, buffers=False)
+    check_fits(session, resource, window.starts_at, window.ends_at, quantity, buffers=False, parts=parts)
     release_maintenance(session, window)
-    _write(session, resource, window.starts_at, window.ends_at, quantity, maintenance_id=window.id)
+    _write(session, resource, window.starts_at, window.ends_at, quantity, parts, maintenance_id=window.id)
 
 
 def release_maintenance(session, window: Maintenance) -> None:

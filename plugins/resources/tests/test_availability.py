@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import event
 
 from core.errors import ValidationFailed
-from plugins.resources.models import Layout, Maintenance
+from core.security.record_rules import RecordRule
+from plugins.resources.models import Layout, Maintenance, Occupancy, Resource
 from plugins.resources.operations import availability, occupancy
 from plugins.resources.operations.availability import Need
 from plugins.resources.tests.conftest import T0, H
@@ -180,9 +181,15 @@ def test_a_bad_need_is_refused_naming_the_field(db):
 
 
 def test_the_search_runs_a_fixed_number_of_queries(db, make_resource, raw_booking, kernel):
+    """One for the candidates (with their parts), one for what is in their way (with the reasons)."""
     resources = [make_resource(f"设备{i}", kind="equipment", stock=5, code=f"EQP-1{i:03d}") for i in range(30)]
     for r in resources[::3]:
         book(db, raw_booking, r, T0, T0 + H, quantity=2)
+    window = Maintenance(resource=resources[1], starts_at=T0, ends_at=T0 + H, quantity=1, reason="校准")
+    db.add(window)
+    db.flush()
+    occupancy.occupy_maintenance(db, window)
+    db.commit()
     statements = []
     listener = lambda *args: statements.append(args[2])
     event.listen(kernel.engine, "before_cursor_execute", listener)
@@ -191,4 +198,30 @@ def test_the_search_runs_a_fixed_number_of_queries(db, make_resource, raw_bookin
     finally:
         event.remove(kernel.engine, "before_cursor_execute", listener)
     assert len(options) == 30 and sum(o.remaining == 3 for o in options) == 10
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
+    assert {o.code: o.blocked_by for o in options}["EQP-1001"] == "Maintenance (校准)"
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_a_row_written_without_its_booking_code_is_still_named(db, make_resource, raw_booking):
+    """Rows carry their booking's code since revision resources_0007; one written without it is looked up."""
+    hall_ = make_resource("旧数据厅", code="VEN-0071")
+    booking = book(db, raw_booking, hall_, T0, T0 + 2 * H)
+    db.query(Occupancy).filter_by(booking_id=booking.id).update({"booking_code": None})
+    db.commit()
+    assert found(db, kind="venue")["VEN-0071"].blocked_by == booking.code
+    assert occupancy.taken(db, [hall_.id], T0, T0 + H)[0].booking_code == booking.code
+
+
+def test_a_record_rule_on_resources_limits_what_the_search_lists(kernel, db, make_resource, pm, as_user,
+                                                                  monkeypatch):
+    """The candidates are read past the ORM only when no rule limits them for the caller."""
+    make_resource("杭州厅", code="VEN-0081", city="杭州")
+    make_resource("上海厅", code="VEN-0082", city="上海")
+    rule = RecordRule(Resource, lambda principal: Resource.city == "杭州", title="杭州的资源")
+    monkeypatch.setattr(kernel, "record_rules", [*kernel.record_rules, rule])
+
+    def search(session):
+        return [o.code for o in availability.search(session, Need(T0, T0 + H, kind="venue"))]
+
+    assert as_user(pm, search) == ["VEN-0081"]
+    assert sorted(as_user(None, search)) == ["VEN-0081", "VEN-0082"]  # the system is not limited

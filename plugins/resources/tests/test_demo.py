@@ -55,6 +55,9 @@ def assert_consistent(session) -> None:
     stray = select(func.count()).select_from(Occupancy).join(Booking, Booking.id == Occupancy.booking_id) \
         .where(~active)
     assert session.scalar(stray) == 0
+    misnamed = select(func.count()).select_from(Occupancy).join(Booking, Booking.id == Occupancy.booking_id) \
+        .where(Occupancy.booking_code.is_distinct_from(Booking.code))
+    assert session.scalar(misnamed) == 0  # each row carries its booking's code
 
 
 def test_the_small_demo_is_a_catalogue_with_bookings_of_the_demo_projects(kernel, plugin_enabled):
