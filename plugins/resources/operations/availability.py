@@ -5,7 +5,7 @@ operations keep (``operations.occupancy``), by the same rule they write
 with: a resource occupies its parts (a combined hall both halls), widened
 by its own set-up and tear-down buffers; an exclusive resource is free when
 nothing overlaps, a stocked one has its stock minus the peak use in the
-window left.
+window left, a caterer its guests a day minus those booked that day.
 
 It has to stay fast on a large catalogue with a million bookings, so it
 runs two queries whatever the number of candidates (``availability_sql``):
@@ -29,6 +29,7 @@ from core.security import record_rules
 from plugins.resources.models.choices import KINDS, LAYOUTS, RESOURCE_STATUSES
 from plugins.resources.operations import availability_sql as sql
 from plugins.resources.operations import occupancy
+from plugins.resources.operations.timefmt import zone
 
 #: The longest window one search may cover; longer ones belong to the timeline.
 MAX_WINDOW = timedelta(days=366)
@@ -125,7 +126,7 @@ def search(session, need: Need) -> list[Option]:
     candidates, parts = _candidates(session, sql.candidates(shape), values)
     if not candidates:
         return []
-    windows = _windows(candidates, need)
+    windows = _windows(candidates, need, zone(session))
     widest = (min(w[0] for w in windows), max(w[1] for w in windows))
     # Read as the system (the rows are the plugin's bookkeeping), so straight through the connection.
     rows = session.connection().execute(sql.occupancy_rows(shape), {**values, **sql.window_parameters(*widest)}).all()
@@ -213,17 +214,20 @@ def _by_part(rows) -> dict[int, list[Blocker]]:
     return by_part
 
 
-def _windows(candidates, need: Need) -> list[tuple[datetime, datetime]]:
+def _windows(candidates, need: Need, company_zone) -> list[tuple[datetime, datetime]]:
     """Each candidate's window, widened by its own set-up and tear-down buffers (made once per pair of
-    buffers: most resources share a few, and a search makes hundreds of windows)."""
-    made: dict[tuple[int, int], tuple[datetime, datetime]] = {}
+    buffers: most resources share a few, and a search makes hundreds of windows); a per-day kind's
+    (a caterer's) the whole days around it."""
+    made: dict[tuple[int, int, bool], tuple[datetime, datetime]] = {}
     windows = []
     for c in candidates:
-        buffers = (c.setup_minutes or 0, c.teardown_minutes or 0)
-        window = made.get(buffers)
+        key = (c.setup_minutes or 0, c.teardown_minutes or 0, c.kind in occupancy.PER_DAY_KINDS)
+        window = made.get(key)
         if window is None:
-            window = made[buffers] = (need.starts_at - timedelta(minutes=buffers[0]),
-                                      need.ends_at + timedelta(minutes=buffers[1]))
+            window = (need.starts_at - timedelta(minutes=key[0]), need.ends_at + timedelta(minutes=key[1]))
+            if key[2]:
+                window = occupancy.days_around(company_zone, *window)
+            made[key] = window
         windows.append(window)
     return windows
 
@@ -242,7 +246,7 @@ def _options(candidates, windows, parts, by_part, need: Need) -> list[Option]:
         if (own is not None and len(own) > 1) or c.stock <= 1:  # a combined hall is exclusive
             remaining = 0 if mine else 1
         else:
-            remaining = max(c.stock - occupancy.peak(mine, start, end), 0) if mine else c.stock
+            remaining = max(c.stock - occupancy.in_use(c.kind, mine, start, end), 0) if mine else c.stock
         unavailable = under_maintenance if c.status == "maintenance" else None
         asked = units[c.kind]
         blockers = mine if own is None else _merged(mine)  # a part's own rows come in order already

@@ -12,6 +12,9 @@ The rule, used by booking, maintenance, availability and allocation alike:
   checked with the resource row locked (``FOR UPDATE`` on PostgreSQL; on
   SQLite the write transaction is serialised already), so two processes
   cannot both take the last unit.
+- A caterer's stock is the most guests it serves *a day*: its bookings of
+  one calendar day (the company's) add up, lunch and dinner alike
+  (``PER_DAY_KINDS``).
 - A booking occupies while it is held, awaiting approval or confirmed; a
   maintenance window always (its quantity, or the whole stock).
 
@@ -22,7 +25,7 @@ in ``occupancy_sql``, built once per dialect.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert
@@ -33,7 +36,7 @@ from plugins.resources.models import Booking, Maintenance, Occupancy, Resource
 from plugins.resources.operations import locks
 from plugins.resources.operations import occupancy_sql as sql
 from plugins.resources.operations.locks import group_ids, lock, lock_group  # noqa: F401 - part of the rule's surface
-from plugins.resources.operations.timefmt import span_text
+from plugins.resources.operations.timefmt import span_text, zone
 
 #: The text the SQLite trigger raises (see the migration); PostgreSQL says sqlstate 23P01.
 OVERLAP = "resources_occupancy_overlap"
@@ -50,6 +53,26 @@ class Taken:
     booking_id: int | None
     booking_code: str | None
     maintenance_id: int | None
+
+
+#: Kinds whose stock is a most per day rather than at one instant: a caterer's kitchen and staff serve
+#: so many guests a day, over lunch and dinner together.
+PER_DAY_KINDS = frozenset({"catering"})
+
+
+def days_around(zone, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """From the company's midnight before ``starts_at`` to the one at or after ``ends_at``."""
+    first = datetime.combine(starts_at.astimezone(zone).date(), time(), tzinfo=zone)
+    end_local = ends_at.astimezone(zone)
+    last_day = end_local.date() if end_local.time() == time() else end_local.date() + timedelta(days=1)
+    return first, datetime.combine(last_day, time(), tzinfo=zone)
+
+
+def in_use(kind: str, rows, starts_at: datetime, ends_at: datetime) -> int:
+    """Units in use in the window: every service of the day(s) added up for a per-day kind, else the peak."""
+    if kind in PER_DAY_KINDS:
+        return sum(r.quantity for r in rows)
+    return peak(rows, starts_at, ends_at)
 
 
 def buffered(resource: Resource, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
@@ -119,6 +142,9 @@ def check_fits(session, resource: Resource, starts_at: datetime, ends_at: dateti
     """
     lock(session, resource.id)
     start, end = buffered(resource, starts_at, ends_at) if buffers else (starts_at, ends_at)
+    per_day = resource.kind in PER_DAY_KINDS
+    if per_day:
+        start, end = days_around(zone(session), start, end)
     if parts is None:
         parts = part_ids(session, [resource.id])[resource.id]
     rows = taken(session, parts, start, end, exclude_booking_id)
@@ -126,9 +152,13 @@ def check_fits(session, resource: Resource, starts_at: datetime, ends_at: dateti
         if rows:
             raise conflict_error(session, resource, rows[0])
         return
-    free = resource.stock - peak(rows, start, end)
+    free = resource.stock - in_use(resource.kind, rows, start, end)
     if quantity > free:
         who = ", ".join(sorted({r.booking_code or _("maintenance") for r in rows}))
+        if per_day:
+            raise Conflict(_("%(name)s serves at most %(stock)d guests a day; %(free)d are left that day (asked "
+                             "for %(asked)d), booked by %(who)s.", name=resource.name, stock=resource.stock,
+                             free=max(free, 0), asked=quantity, who=who), field="quantity")
         raise Conflict(_("Only %(free)d of %(stock)d %(name)s are free then (asked for %(asked)d); in use by "
                          "%(who)s.", free=max(free, 0), stock=resource.stock, name=resource.name, asked=quantity,
                          who=who),
