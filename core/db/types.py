@@ -55,6 +55,8 @@ class Money(TypeDecorator):
         return None if value is None else to_money(value)
 
     def process_result_value(self, value, dialect):
+        if type(value) is Decimal and value.is_finite():  # what the drivers return: the short way
+            return value.quantize(CENT, rounding=ROUND_HALF_UP)
         return None if value is None else to_money(Decimal(str(value)) if isinstance(value, float) else value)
 
     def coerce_compared_value(self, op, value):
