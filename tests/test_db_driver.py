@@ -112,3 +112,18 @@ def test_statements_sent_with_the_commit_are_bound_as_psycopg_binds_them(kernel)
                        {"at": date(2026, 1, 2), "n": Decimal("1.50"), "text": '{"a": [null, "签"]}', "none": True}):
             assert batched._literal(driver, sql, params) == \
                 ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)
+
+
+def test_a_connection_that_ran_in_autocommit_goes_back_to_the_bare_begin(kernel):
+    """The sequences take numbers in AUTOCOMMIT; the connection must come back as it was, or every
+    later transaction on it would lose the stamp sent with its BEGIN."""
+    if kernel.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL sends the stamp with the BEGIN")
+    from core.db import batched
+
+    with kernel.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("SELECT 1")
+        assert not batched.plain(driver)
+    assert driver.isolation_level is None and batched.plain(driver)

@@ -85,11 +85,22 @@ class _Plan:
         #: the caller's keys -> (their name in the SQL, their bind processor or None)
         self.callers = {key: (name, self.bind_processors.get(name)) for key, name in self.names.items()}
         self.count = len(self.fixed) + len(self.callers)
-        self.result_processors = [
-            column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
+        self._compiled, self._dialect = compiled, dialect
+        self._result_processors = None if as_stored else self._make_result_processors()
         self.as_stored = as_stored
         #: ``core.db.batched`` on PostgreSQL through psycopg, else None
         self.batched = _batched() if dialect.driver == "psycopg" else None
+
+    def _make_result_processors(self) -> list:
+        return [column[3]._cached_result_processor(self._dialect, None) for column in self._compiled._result_columns]
+
+    @property
+    def result_processors(self) -> list:
+        """Made when first needed: an ``as_stored`` query may select types whose processor needs to
+        know the column's database type (psycopg's numeric), which only its rows tell."""
+        if self._result_processors is None:
+            self._result_processors = self._make_result_processors()
+        return self._result_processors
 
     def _process(self, name: str, value):
         process = self.bind_processors.get(name)

@@ -70,6 +70,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             _ping_when_idle(engine)
     if engine.dialect.driver == "psycopg":
         deferred.install(engine)  # audit rows go with the COMMIT, in its round trip
+        _reset_to_server_default(engine)
     return engine
 
 
@@ -120,6 +121,22 @@ def _ping_when_idle(engine: Engine) -> None:
         except engine.dialect.loaded_dbapi.Error as exc:
             # The pool discards this connection and tries another.
             raise DisconnectionError(str(exc)) from exc
+
+
+def _reset_to_server_default(engine: Engine) -> None:
+    """After a connection ran with another isolation level (the sequences' AUTOCOMMIT), leave it at
+    the server's default as it came, not at that level set explicitly: what SQLAlchemy restores is
+    the level it read from the server, so the two mean the same, but only a connection left alone
+    starts its transactions with the bare BEGIN that ``core.db.batched`` sends with its first query.
+    Without this, every connection a sequence had used lost that round trip for good."""
+    reset = engine.dialect.reset_isolation_level
+
+    def reset_isolation_level(dbapi_connection):
+        reset(dbapi_connection)
+        driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+        driver.isolation_level = None
+
+    engine.dialect.reset_isolation_level = reset_isolation_level
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:

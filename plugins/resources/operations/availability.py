@@ -123,13 +123,18 @@ def search(session, need: Need) -> list[Option]:
     """
     check_need(need)
     shape, values = sql.shape_of(session, need), sql.parameters(need)
-    candidates, parts = _candidates(session, sql.candidates(shape), values)
+    candidates, parts = _candidates(session, shape, values)
     if not candidates:
         return []
     windows = _windows(candidates, need, zone(session))
     widest = (min(w[0] for w in windows), max(w[1] for w in windows))
     # Read as the system (the rows are the plugin's bookkeeping), so straight through the connection.
-    rows = session.connection().execute(sql.occupancy_rows(shape), {**values, **sql.window_parameters(*widest)}).all()
+    values = {**values, **sql.window_parameters(*widest)}
+    fast = sql.on_driver(shape, "occupancy")
+    if fast is not None:
+        rows = fast.rows(session.connection(), values)
+    else:
+        rows = session.connection().execute(sql.occupancy_rows(shape), values).all()
     options = _options(candidates, windows, parts, _by_part(rows), need)
     options.sort(key=lambda o: (not o.free, o.capacity or 0, o.unit_price, o.code))
     return options
@@ -181,19 +186,24 @@ class _Candidate(NamedTuple):
     capacity: int | None
 
 
-def _candidates(session, statement, values) -> tuple[list[_Candidate], dict[int, tuple[int, ...]]]:
+def _candidates(session, shape, values) -> tuple[list[_Candidate], dict[int, tuple[int, ...]]]:
     """One query: the candidates, and the parts of the combined halls.
 
     Through the session when a record rule limits which resources the caller
     sees (it adds the rule's criterion); else straight on its connection,
     past the ORM's handling of each of the thousand rows.
     """
+    statement = sql.candidates(shape)
     if record_rules.limits(session, statement):
         rows = session.execute(statement, values).all()
     else:
         if session.autoflush:
             session.flush()
-        rows = session.connection().execute(statement, values).all()  # in one go: row by row costs more
+        fast = sql.on_driver(shape, "candidates")
+        if fast is not None:
+            rows = fast.rows(session.connection(), values)
+        else:
+            rows = session.connection().execute(statement, values).all()  # in one go: row by row costs more
     candidates, parts = {}, {}
     make = _Candidate._make
     for row in rows:

@@ -21,7 +21,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, case, collate, func, or_, select
+from sqlalchemy.dialects import postgresql
 
+from core.db.driver import DriverStatement
 from plugins.resources.models import Layout, Maintenance, Occupancy, Resource, resource_part
 from plugins.resources.operations import occupancy_sql
 
@@ -126,3 +128,18 @@ def occupancy_rows(shape: Shape):
         code = collate(code, BINARY_COLLATION[shape.dialect])
     return (stmt.add_columns(case((rows.c.maintenance_id.is_not(None), reason)).label("reason"))
             .order_by(rows.c.starts_at, code, rows.c.id))
+
+
+@lru_cache(maxsize=128)
+def on_driver(shape: Shape, which: str) -> DriverStatement | None:
+    """``candidates`` or ``occupancy_rows`` of ``shape`` run straight on the driver's cursor, the values
+    as psycopg hands them over: the same values (numeric as ``Decimal`` of the column's scale, instants
+    aware in UTC, as the connection speaks UTC) without SQLAlchemy's result object and processing
+    around a thousand rows. None elsewhere: SQLite hands instants over as text, and the driver
+    statement takes no IN-list (of ids, or of kinds in a guests criterion)."""
+    if shape.dialect != "postgresql":
+        return None
+    statement = candidates(shape) if which == "candidates" else occupancy_rows(shape)
+    if any(bind.expanding for bind in statement.compile(dialect=postgresql.dialect()).binds.values()):
+        return None
+    return DriverStatement(statement, as_stored=True)
