@@ -90,7 +90,8 @@ def build(session, scope: Scope, now: datetime) -> Built:
     _load_parts(session, built.resources, parts)
     first = min(a.starts_at for a in served).astimezone(zone(session))
     clock = Clock(datetime.combine(first.date(), time(0), tzinfo=first.tzinfo))
-    busy = _busy(session, built.resources, parts, served, clock)
+    company = zone(session)
+    busy = _busy(session, built.resources, parts, served, clock, company)
     units = [_unit(built.resources[rid], parts.get(rid, [rid]), busy.get(rid, ())) for rid in _unit_ids(parts)]
     built.kept_weight = 1 + sum(a.weight for a in served if not a.pinned)
     requests = []
@@ -100,12 +101,22 @@ def build(session, scope: Scope, now: datetime) -> Built:
             built.fees[(a.key, r.id)] = price = fee(a, r)
             moved = a.pinned and r.id != a.resource_id
             choices.append((r.id, price + (_fen(move_price) if moved else 0)))
-        requests.append(Request(a.key, a.kind, clock.start(a.starts_at), clock.end(a.ends_at), need=seats_needed(a),
+        starts_at, ends_at = _counted(a.kind, a.starts_at, a.ends_at, company)
+        requests.append(Request(a.key, a.kind, clock.start(starts_at), clock.end(ends_at), need=seats_needed(a),
                                 quantity=a.units, weight=built.kept_weight if a.pinned else a.weight,
                                 label=a.label, layout=a.layout if a.kind == "venue" else None,
                                 candidates=tuple(choices)))
     built.problem = Problem(tuple(units), tuple(requests), idle_seat_cost=_fen(seat_price), epoch=clock.epoch)
     return built
+
+
+def _counted(kind: str, starts_at: datetime, ends_at: datetime, company) -> tuple[datetime, datetime]:
+    """The window a request or a busy row counts over: a caterer's whole company days, so that the
+    engine's "at one instant" sums every service of a day, as the booking rule does
+    (``occupancy.PER_DAY_KINDS``); anything else its own."""
+    if kind in occupancy.PER_DAY_KINDS:
+        return occupancy.days_around(company, starts_at, ends_at)
+    return starts_at, ends_at
 
 
 def _fen(yuan) -> int:
@@ -125,12 +136,13 @@ def _load_parts(session, resources: dict[int, Resource], parts: dict[int, list[i
             resources[r.id] = r
 
 
-def _busy(session, resources, parts, served: list[Asked], clock: Clock) -> dict[int, list[Busy]]:
+def _busy(session, resources, parts, served: list[Asked], clock: Clock, company) -> dict[int, list[Busy]]:
     """Busy windows per physical part, from the occupancy rows over the span of the requests."""
     physical = sorted({p for ps in parts.values() for p in ps})
     used = [resources[rid] for rid in parts]
     start = min(a.starts_at for a in served) - timedelta(minutes=max(r.setup_minutes or 0 for r in used))
     end = max(a.ends_at for a in served) + timedelta(minutes=max(r.teardown_minutes or 0 for r in used))
+    start, end = occupancy.days_around(company, start, end)  # a caterer's services of those days count
     deciding = {a.booking_id for a in served if a.booking_id}
     rows = [row for row in occupancy.taken(session, physical, start, end) if row.booking_id not in deciding]
     why = _maintenance_reasons(session, rows)
@@ -140,8 +152,8 @@ def _busy(session, resources, parts, served: list[Asked], clock: Clock) -> dict[
         label = row.booking_code or (Reason.of("maintenance_for", why=why[row.maintenance_id])
                                      if why.get(row.maintenance_id) else Reason.of("maintenance"))
         quantity = min(max(row.quantity, 1), part.stock) if part.stock > 1 else None
-        found.setdefault(row.part_id, []).append(
-            Busy(clock.start(row.starts_at), clock.end(row.ends_at), quantity, label))
+        starts_at, ends_at = _counted(part.kind, row.starts_at, row.ends_at, company)
+        found.setdefault(row.part_id, []).append(Busy(clock.start(starts_at), clock.end(ends_at), quantity, label))
     return found
 
 
@@ -155,10 +167,12 @@ def _maintenance_reasons(session, rows) -> dict[int, str | None]:
 
 def _unit(resource: Resource, parts: list[int], busy) -> Unit:
     combined = parts != [resource.id]
+    per_day = resource.kind in occupancy.PER_DAY_KINDS  # its windows are whole days already
     layouts = tuple((x.layout, x.capacity) for x in resource.layouts) if resource.kind == "venue" else ()
     capacity = max((seats for _layout, seats in layouts), default=resource.capacity or 0) \
         if resource.kind == "venue" else 0
     return Unit(resource.id, resource.kind, f"{resource.code} {resource.name}", capacity=capacity,
                 parts=tuple(parts) if combined else (), stock=1 if combined else max(resource.stock or 1, 1),
-                busy=tuple(busy), setup=resource.setup_minutes or 0, teardown=resource.teardown_minutes or 0,
+                busy=tuple(busy), setup=0 if per_day else resource.setup_minutes or 0,
+                teardown=0 if per_day else resource.teardown_minutes or 0,
                 layouts=layouts)

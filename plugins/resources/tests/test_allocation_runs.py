@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.errors import Conflict, ValidationFailed
 from core.security.principal import act_as, load_principal
-from plugins.resources.models import AllocationRun, Booking, Layout, ResourceNeed
+from plugins.resources.models import AllocationRun, Booking, Layout, Package, ResourceNeed
 from plugins.resources.operations import allocation_apply, allocation_runs, maintenance, needs
 from plugins.resources.operations import booking as bookings
 from plugins.resources.tests.conftest import T0, H
@@ -302,3 +302,19 @@ def test_a_need_reopens_when_its_booking_is_cancelled(db, pm, project_for, venue
     as_user(pm, lambda s: bookings.cancel(s, bookings.get_booking(s, booking_id), "客户改期"))
     reopened = fresh(db, ResourceNeed, seminar.id)
     assert (reopened.status, reopened.booking_id) == ("open", None)
+
+
+def test_a_caterers_services_of_one_day_add_up_in_a_proposal(db, pm, project_for, make_resource, need, propose,
+                                                             apply):
+    """Lunch for 300 and dinner for 150 the same day: the caterer serving 400 a day takes one, not both."""
+    packages = lambda: [Package(name="商务餐", price_per_head=Decimal(150))]
+    make_resource("粤味轩餐饮", kind="catering", stock=400, min_guests=50, pricing_unit="head", city="杭州",
+                  unit_price=Decimal(150), packages=packages())
+    make_resource("江南宴会", kind="catering", stock=300, min_guests=50, pricing_unit="head", city="杭州",
+                  unit_price=Decimal(180), packages=packages())
+    project = project_for(pm)
+    need(pm, project, "午宴", kind="catering", start=T0 + 2.5 * H, end=T0 + 4.5 * H, guests=300)
+    need(pm, project, "晚宴", kind="catering", start=T0 + 9 * H, end=T0 + 11.5 * H, guests=150)
+    run = propose(pm, project_id=project)
+    assert given(run) == {"午宴": "粤味轩餐饮", "晚宴": "江南宴会"}
+    assert len(apply(pm, run.id)) == 2  # and the booking rule agrees: both are booked
