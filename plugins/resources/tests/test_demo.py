@@ -14,11 +14,13 @@ from sqlalchemy import func, select, text
 
 from core.bootstrap import load_demo
 from core.db.types import utcnow
+from core.errors import Conflict
 from core.services.models import SequenceCounter
 from plugins.crm.operations import customers as crm
 from plugins.project.models import Project
 from plugins.project.operations import projects
 from plugins.resources import demo
+from plugins.resources.demo.common import BOOKING_SEQUENCE
 from plugins.resources.models import Booking, Maintenance, Occupancy, Resource, ResourceNeed, Supplier
 from plugins.resources.models.choices import ACTIVE_STATUSES
 from plugins.resources.operations import allocation_runs
@@ -163,7 +165,7 @@ def test_the_large_generator_scaled_down_writes_bookings_that_never_collide(kern
         codes = s.scalars(select(Booking.code)).all()
         assert len(set(codes)) == total
         year = utcnow().year
-        counter = s.get(SequenceCounter, (demo.BOOKING_SEQUENCE, f"{year:04d}"))
+        counter = s.get(SequenceCounter, (BOOKING_SEQUENCE, f"{year:04d}"))
         assert counter.next_value == 1 + sum(1 for c in codes if c.startswith(f"BK-{year}-"))
     assert seen[-1] == (2000, 2000)
 
@@ -171,5 +173,5 @@ def test_the_large_generator_scaled_down_writes_bookings_that_never_collide(kern
 def test_the_large_generator_refuses_more_bookings_than_its_timelines_hold(kernel, plugin_enabled,
                                                                           a_season_of_projects):
     plugin_enabled("resources")
-    with kernel.system_session() as s, pytest.raises(demo.Conflict, match="do not fit"):
+    with kernel.system_session() as s, pytest.raises(Conflict, match="do not fit"):
         demo.load_demo(s, "large", lambda *a: None, resources=5, bookings=5000, days_back=5, days_ahead=5)
