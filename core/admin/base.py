@@ -274,10 +274,16 @@ class SecureModelView(GateMixin, ModelView):
             form.version_seen.data = str(obj.version)
         return form
 
-    def update_model(self, form, model):
+    def refuse_stale(self, form, model) -> bool:
+        """True, with the conflict message flashed, when ``model`` changed since ``form`` was shown."""
         seen = getattr(form, "version_seen", None)
         if seen is not None and seen.data and str(model.version) != str(seen.data):
             flash(stale_message(), "error")
+            return True
+        return False
+
+    def update_model(self, form, model):
+        if self.refuse_stale(form, model):
             return False
         return super().update_model(form, model)
 

@@ -7,15 +7,13 @@ follows it. Times are typed in company time.
 # ruff: noqa: RUF012  (Flask-Admin is configured with class-level dicts it never mutates)
 from __future__ import annotations
 
-from flask import flash, g, request
+from flask import request
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeField
 from wtforms.validators import InputRequired, Optional
 
-from core.errors import DomainError
-from core.web.errors import stale_message
-from plugins.resources.admin.base import ResourcesModelView, to_instant, to_local
+from plugins.resources.admin.base import OperationsModelView, to_instant, to_local
 from plugins.resources.models import Maintenance, Resource
 from plugins.resources.operations import maintenance as ops
 
@@ -23,7 +21,7 @@ LABELS = {"resource": _l("Resource"), "starts_at": _l("Starts at"), "ends_at": _
           "quantity": _l("Units out of service"), "reason": _l("Reason")}
 
 
-class MaintenanceView(ResourcesModelView):
+class MaintenanceView(OperationsModelView):
     permission_prefix = "resources.maintenance"
     column_list = ("resource", "starts_at", "ends_at", "quantity", "reason")
     column_default_sort = ("starts_at", True)
@@ -38,6 +36,8 @@ class MaintenanceView(ResourcesModelView):
                      "description": _l("Stocked resources only; empty takes the whole stock out.")},
     }
     form_ajax_refs = {"resource": {"fields": ("code", "name"), "page_size": 20}}
+
+    form_fields = {"resource_id": "resource"}
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -59,46 +59,11 @@ class MaintenanceView(ResourcesModelView):
                 "starts_at": to_instant(form.starts_at.data), "ends_at": to_instant(form.ends_at.data),
                 "quantity": form.quantity.data, "reason": form.reason.data}
 
-    def _refused(self, form, exc: DomainError) -> bool:
-        self.session.rollback()
-        field = form._fields.get(exc.field or "")
-        if exc.field == "resource_id":
-            field = form._fields.get("resource")
-        if field is not None:
-            field.errors = list(field.errors) + [str(exc.message)]
-        flash(str(exc.message), "error")
-        return False
+    def create_row(self, session, form):
+        return ops.create_window(session, self._data(form))
 
-    def create_model(self, form):
-        g.huiwu_admin_form = form
-        try:
-            window = ops.create_window(self.session(), self._data(form))
-            self.session.commit()
-        except DomainError as exc:
-            return self._refused(form, exc)
-        self.after_model_change(form, window, True)
-        return window
+    def update_row(self, session, model, form) -> None:
+        ops.update_window(session, model, self._data(form))
 
-    def update_model(self, form, model):
-        seen = getattr(form, "version_seen", None)
-        if seen is not None and seen.data and str(model.version) != str(seen.data):
-            flash(stale_message(), "error")
-            return False
-        try:
-            ops.update_window(self.session(), model, self._data(form))
-            self.session.commit()
-        except DomainError as exc:
-            return self._refused(form, exc)
-        self.after_model_change(form, model, False)
-        return True
-
-    def delete_model(self, model):
-        try:
-            ops.delete_window(self.session(), model)
-            self.session.commit()
-        except DomainError as exc:
-            self.session.rollback()
-            flash(str(exc.message), "error")
-            return False
-        self.after_model_delete(model)
-        return True
+    def delete_row(self, session, model) -> None:
+        ops.delete_window(session, model)

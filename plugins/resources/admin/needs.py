@@ -7,17 +7,15 @@ each row links to allocating its project. Times are typed in company time.
 # ruff: noqa: RUF012  (Flask-Admin is configured with class-level dicts it never mutates)
 from __future__ import annotations
 
-from flask import flash, g, request, url_for
+from flask import g, request, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import DateTimeField, SelectField
 from wtforms.validators import InputRequired, Optional
 
-from core.errors import DomainError
-from core.web.errors import stale_message
 from plugins.project.models import Project
-from plugins.resources.admin.base import ResourcesModelView, choices, to_instant, to_local, vocabulary_formatter
+from plugins.resources.admin.base import OperationsModelView, choices, to_instant, to_local, vocabulary_formatter
 from plugins.resources.models import ResourceNeed
 from plugins.resources.models.choices import KINDS, LAYOUTS, NEED_STATUSES
 from plugins.resources.operations import needs as ops
@@ -40,7 +38,7 @@ def _project_cell(view, _context, model, _name):
     return Markup(f'{escape(model.project.name)} <a class="small allocate" href="{link}">{escape(_l("Allocate"))}</a>')
 
 
-class NeedView(ResourcesModelView):
+class NeedView(OperationsModelView):
     permission_prefix = "resources.need"
     column_list = ("project", "name", "kind", "starts_at", "ends_at", "layout", "guests", "quantity", "city",
                    "weight", "status", "booking")
@@ -75,6 +73,8 @@ class NeedView(ResourcesModelView):
     def may_allocate(self) -> bool:
         return g.principal.can("resources.allocation.run")
 
+    form_fields = {"project_id": "project"}
+
     def create_form(self, obj=None):
         form = super().create_form(obj)
         project_id = request.args.get("project_id", type=int)
@@ -96,46 +96,12 @@ class NeedView(ResourcesModelView):
         data["layout"] = data["layout"] or None
         return data
 
-    def _refused(self, form, exc: DomainError) -> bool:
-        self.session.rollback()
-        field = form._fields.get("project" if exc.field == "project_id" else exc.field or "")
-        if field is not None:
-            field.errors = list(field.errors) + [str(exc.message)]
-        flash(str(exc.message), "error")
-        return False
-
-    def create_model(self, form):
-        g.huiwu_admin_form = form
+    def create_row(self, session, form):
         project = form.project.data
-        try:
-            need = ops.create_need(self.session(), {"project_id": project.id if project else None,
-                                                    **self._data(form)})
-            self.session.commit()
-        except DomainError as exc:
-            return self._refused(form, exc)
-        self.after_model_change(form, need, True)
-        return need
+        return ops.create_need(session, {"project_id": project.id if project else None, **self._data(form)})
 
-    def update_model(self, form, model):
-        seen = getattr(form, "version_seen", None)
-        if seen is not None and seen.data and str(model.version) != str(seen.data):
-            flash(stale_message(), "error")
-            return False
-        try:
-            ops.update_need(self.session(), model, self._data(form))
-            self.session.commit()
-        except DomainError as exc:
-            return self._refused(form, exc)
-        self.after_model_change(form, model, False)
-        return True
+    def update_row(self, session, model, form) -> None:
+        ops.update_need(session, model, self._data(form))
 
-    def delete_model(self, model):
-        try:
-            ops.delete_need(self.session(), model)
-            self.session.commit()
-        except DomainError as exc:
-            self.session.rollback()
-            flash(str(exc.message), "error")
-            return False
-        self.after_model_delete(model)
-        return True
+    def delete_row(self, session, model) -> None:
+        ops.delete_need(session, model)
