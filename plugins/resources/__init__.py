@@ -31,7 +31,7 @@ manifest = Manifest(
         "en": "Venues, equipment, caterers and troupes: availability and timelines, conflict-proof bookings "
               "with holds and waiting lists, contracts, automatic allocation.",
     },
-    depends=("project",),
+    depends=("project", "crm"),  # contracts name the client company (crm's Customer)
     application=True,
     auto_enable=True,
 )
