@@ -26,7 +26,7 @@ class DayBetweenFilter(DateBetweenFilter):
 class OverlapsDaysFilter(DateBetweenFilter):
     """Rows whose window (``column`` to ``end_column``) overlaps ``from to until``, both days included.
 
-    A booking running from Sunday to Tuesday is in "Monday to Monday", which a
+    A row running from Sunday to Tuesday is in "Monday to Monday", which a
     filter on its start alone would miss. When no row lasts longer than
     ``longest``, the start is bounded on both sides, so an index on it reads
     only the rows near the period instead of every row that started before it.

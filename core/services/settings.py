@@ -214,7 +214,7 @@ def _stored(session) -> dict[str, object]:
 
     The table holds a row only per key an administrator changed, so reading
     all of it costs what reading one key does; an action asking for several
-    settings (a booking reads the VAT rate, then the auto-approval amount)
+    settings (a tax rate, then an approval threshold)
     then makes one query. A new transaction reads again, so a change made by
     another process counts from the next request on; one made in this
     transaction (``_write``) drops what was read, and what was read inside a
