@@ -121,7 +121,7 @@ def test_user_passwd_and_roles(kernel, huiwu, make_user):
 def test_db_current_and_upgrade(huiwu, plugin_enabled):
     plugin_enabled("example")
     current = huiwu("db", "current")
-    assert "core             core_0001      core_0001      up to date" in current.stdout
+    assert "core             core_0002      core_0002      up to date" in current.stdout
     assert "example          f5a04d6f2dae   f5a04d6f2dae   up to date" in current.stdout
     upgraded = huiwu("db", "upgrade")
     assert upgraded.exit_code == 0 and upgraded.stdout == "The database is up to date.\n"

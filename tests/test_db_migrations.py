@@ -75,7 +75,7 @@ def test_first_revision_gets_its_branch_and_depends_on_the_kernel_then_applies(f
 
     [script] = (rooms_package / "migrations" / "versions").glob("*_rooms.py")
     text = script.read_text()
-    assert "branch_labels = ('zzrooms',)" in text and "depends_on = 'core_0001'" in text
+    assert "branch_labels = ('zzrooms',)" in text and "depends_on = 'core_0002'" in text
     assert "op.create_table('zzrooms_room'" in text and "core_user" not in text.split("create_table")[0]
     assert "core.db.types.Money(precision=18, scale=2)" in text
 

@@ -1,7 +1,7 @@
 """Principals are cached per process, yet every change to what they are made of
 takes effect on the next request."""
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from core.security import tokens
 from core.security.models import Department, Role, RolePermission, User
@@ -110,3 +110,39 @@ def test_a_new_user_under_a_reused_id_is_not_taken_for_the_old_one(kernel, reade
         s.add(User(id=reader.id, login="newcomer", name="Newcomer", roles=roles, departments=departments))
         s.commit()
     assert principal_of(kernel, reader.id).login == "newcomer"
+
+
+def test_a_permission_taken_away_past_the_session_is_gone_on_the_next_request(kernel, app, client_as, reader):
+    """Raw SQL, another program: the database itself marks the change (``core.db.change_epoch``)."""
+    client = client_as(reader)
+    assert client.get("/api/v1/example/notes").status_code == 200
+    with kernel.engine.begin() as conn:
+        conn.execute(text("DELETE FROM core_role_permission WHERE permission = 'example.note.read'"))
+    assert client.get("/api/v1/example/notes").status_code == 403
+
+
+def test_a_change_rolled_back_leaves_the_cached_principal_right(kernel, reader):
+    before = principal_of(kernel, reader.id)
+    with kernel.system_session() as s:
+        s.get(User, reader.id).name = "Renamed"
+        s.flush()
+        assert load_principal(s, reader.id).name == "Renamed"  # this transaction sees its own change
+        s.rollback()
+    after = principal_of(kernel, reader.id)
+    assert after.name == before.name == "Reader"
+
+
+def test_a_module_switched_off_past_the_session_is_off_on_the_next_request(kernel, app, client_as, reader):
+    client = client_as(reader)
+    assert client.get("/api/v1/example/notes").status_code == 200
+    with kernel.engine.begin() as conn:
+        conn.execute(text("UPDATE core_module SET enabled = false WHERE name = 'example'"))
+    assert client.get("/api/v1/example/notes").status_code == 404
+
+
+def test_a_column_no_principal_is_made_of_leaves_the_cache_alone(kernel, reader):
+    cached = principal_of(kernel, reader.id)
+    with kernel.system_session() as s:
+        s.get(User, reader.id).email = "reader@example.com"
+        s.commit()
+    assert principal_of(kernel, reader.id) is cached

@@ -64,6 +64,8 @@ class Registry:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, Plugin] = plugins if plugins is not None else discover()
         self.order: list[str] = []
+        #: (change epoch, names of the enabled modules then): see ``note_epoch``
+        self._enabled_at: tuple[object, frozenset[str]] | None = None
         self._load()
 
     # -- start-up ---------------------------------------------------------
@@ -280,16 +282,38 @@ class Registry:
         if names is not None:
             return names
         # On the session's connection, past the ORM: this runs on every request.
-        rows = session.connection().execute(_ENABLED_NAMES).scalars()
-        names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
+        names = self._usable(session.connection().execute(_ENABLED_NAMES).scalars())
         keep_for_transaction(session, ENABLED_CACHE_KEY, names)
         return names
 
-    def remember_enabled(self, session, rows) -> None:
+    def remember_enabled(self, session, rows, epoch=None) -> None:
         """Take the names of the enabled plugins from ``rows`` (``_ENABLED_NAMES``'s result, read by
-        the caller in this session's transaction, e.g. folded into another query)."""
-        names = frozenset(n for n in rows if n in self.plugins and self.plugins[n].ok)
-        keep_for_transaction(session, ENABLED_CACHE_KEY, names)
+        the caller in this session's transaction, e.g. folded into another query).
+
+        ``epoch``: the change epoch read in the same statement (``core.db.change_epoch``); the
+        process then keeps the names for as long as the epoch stays the same.
+        """
+        rows = frozenset(rows)
+        keep_for_transaction(session, ENABLED_CACHE_KEY, self._usable(rows))
+        if epoch is not None:
+            self._enabled_at = (epoch, rows)
+
+    def knows_epoch(self) -> bool:
+        """True when the process holds the enabled plugins of some change epoch."""
+        return self._enabled_at is not None
+
+    def note_epoch(self, session, epoch) -> None:
+        """The change epoch this transaction read: the names the process holds serve it when they
+        were read at that epoch; otherwise they are dropped, and read again."""
+        held = self._enabled_at
+        if held is not None and held[0] == epoch:
+            keep_for_transaction(session, ENABLED_CACHE_KEY, self._usable(held[1]))
+        else:
+            self._enabled_at = None
+
+    def _usable(self, names) -> frozenset[str]:
+        plugins = self.plugins
+        return frozenset(n for n in names if n in plugins and plugins[n].ok)
 
     def knows_enabled(self, session) -> bool:
         """True when this transaction's enabled plugins are already read."""

@@ -6,26 +6,26 @@ called from the admin, the API, the portal or a worker behaves the same.
 
 Loading a principal takes four queries (user, roles, their permissions,
 departments), too many for every request. Each process therefore keeps the
-principals it loaded, keyed by user id, together with a *stamp*: one small
-query over what a principal is made of (the user row's version and update
-time, the id, version and update time of each of its roles, its department
-ids). A change to any of them changes the stamp, so it takes effect on the
-next request in every process. A role's permission rows carry no version of
-their own; a change to them touches the role (``install``), which is what
-the stamp sees.
+principals it loaded, keyed by user id, together with the change epoch read
+just before (``core.db.change_epoch``): the database gives it a new value
+whenever a user, a role, its permissions or a membership changes, so a
+change takes effect on the next request in every process, whoever made it
+and however. Reading the epoch is the one query a request needs for this;
+when the process does not know the enabled modules of that epoch yet, they
+come with it (``Registry.note_epoch``).
 """
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import bindparam, event, literal, null, select, union_all, update
+from sqlalchemy import bindparam, literal, null, select, union_all
 from sqlalchemy.orm import selectinload
 
+from core.db.change_epoch import ROW_ID, ChangeEpoch
 from core.db.driver import DriverStatement
-from core.db.types import utcnow
 from core.registry.models import ModuleState
-from core.security.models import ApiToken, Role, RolePermission, User, user_department, user_role
+from core.security.models import ApiToken, Role, User
 
 PRINCIPAL_KEY = "principal"
 #: Principals kept per process and kernel; past this many users the cache starts afresh.
@@ -69,61 +69,67 @@ ANONYMOUS = Principal(user_id=None, login="anonymous", name="anonymous")
 
 
 def load_principal(session, user_id: int) -> Principal | None:
-    """The principal of an active user, or None; served from the process cache while its stamp holds.
+    """The principal of an active user, or None; served from the process cache while the epoch holds.
 
     A cached principal is shared by every request of that user: treat it
     (``extra`` included) as read-only.
     """
-    # The stamp is read before the principal: a change committed in between
+    # The epoch is read before the principal: a change committed in between
     # makes the next request reload, never keeps a stale principal.
-    rows = _stamp_rows(session, _STAMP, _STAMP_AND_MODULES, {"uid": user_id})
-    return _principal_from(session, user_id, rows)
+    rows = _first_read(session, _EPOCH, _EPOCH_AND_MODULES, {})
+    return _principal_from(session, user_id, rows[0][-1] if rows else None)
 
 
 def load_token_principal(session, token_hash: str) -> tuple[tuple | None, Principal | None]:
     """``(token, principal)`` for the unrevoked API token whose hash is ``token_hash``, read
-    together with the stamp in one round trip (every API call with a token asks this).
+    together with the epoch in one round trip (every API call with a token asks this).
 
     ``token`` is ``(id, user_id, expires_at, scopes)``, or None when no unrevoked token has this
     hash; the caller checks expiry. ``principal`` is as ``load_principal`` gives it.
     """
-    rows = _stamp_rows(session, _TOKEN_STAMP, _TOKEN_STAMP_AND_MODULES, {"hash": token_hash})
-    token = next((r[1:] for r in rows if r[0] == "t"), None)
-    if token is None:
+    rows = _first_read(session, _TOKEN_EPOCH, _TOKEN_EPOCH_AND_MODULES, {"hash": token_hash})
+    if not rows:
         return None, None
-    return token, _principal_from(session, token[1], [r for r in rows if r[0] != "t"])
+    token = rows[0]
+    return token[1:5], _principal_from(session, token[2], token[5])
 
 
-def _stamp_rows(session, stamp, stamp_and_modules, params) -> list[tuple]:
-    """The stamp's rows; the enabled modules too, handed to the registry, when this transaction
-    has not read them yet (the request reads them next: one round trip instead of two)."""
+def _first_read(session, alone, with_modules, params) -> list[tuple]:
+    """The rows of ``alone``, or of ``with_modules`` (the same, plus ``("m", ..., name, epoch)``
+    per enabled module, left out of what is returned) when the process does not know the
+    modules enabled at the current epoch: one round trip either way. The epoch is each
+    row's last value."""
     conn = session.connection()
     registry = getattr(session.info.get("kernel"), "registry", None)
-    if registry is not None and not registry.knows_enabled(session):
-        statement = stamp_and_modules
-        rows = statement.rows(conn, params)
-        registry.remember_enabled(session, [r[4] for r in rows if r[0] == "m"])
-    else:
-        statement = stamp
-        rows = statement.rows(conn, params)
-    # stamp rows as four values whichever query read them, so that stamps compare equal;
-    # they are only compared, and so left as stored; the token's row is read as mapped
-    return [statement.processed(conn, r) if r[0] == "t" else r[:4] for r in rows if r[0] != "m"]
+    if registry is None or registry.knows_enabled(session):
+        return [_as_read(alone, conn, r) for r in alone.rows(conn, params)]
+    if registry.knows_epoch():
+        rows = [_as_read(alone, conn, r) for r in alone.rows(conn, params)]
+        if rows:
+            registry.note_epoch(session, rows[0][-1])
+        return rows
+    rows = with_modules.rows(conn, params)
+    if rows:
+        registry.remember_enabled(session, [r[-2] for r in rows if r[0] == "m"], epoch=rows[0][-1])
+    return [_as_read(with_modules, conn, r) for r in rows if r[0] != "m"]
 
 
-def _principal_from(session, user_id: int, rows) -> Principal | None:
+def _as_read(statement, conn, row) -> tuple:
+    """A token's row as ``Connection.execute`` gives it (its expiry is an aware datetime); the
+    epoch's row as stored (it is only compared)."""
+    return statement.processed(conn, row) if row[0] == "t" else row
+
+
+def _principal_from(session, user_id: int, epoch) -> Principal | None:
     cache = _cache_of(session)
-    stamp = frozenset(rows)
-    if not stamp:
-        cache.pop(user_id, None)
-        return None
     hit = cache.get(user_id)
-    if hit is not None and hit[0] == stamp:
+    if hit is not None and epoch is not None and hit[0] == epoch:
         return hit[1]
     principal = _load(session, user_id)
-    if len(cache) >= CACHE_LIMIT:
-        cache.clear()
-    cache[user_id] = (stamp, principal)
+    if epoch is not None:
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        cache[user_id] = (epoch, principal)
     return principal
 
 
@@ -154,40 +160,27 @@ def principal_for(user) -> Principal:
     )
 
 
-def _stamp_parts(uid) -> list:
-    """What a principal is made of, in one round trip: ("u", user id, version, updated at),
-    ("r", role id, version, updated at) per role, ("d", department id, 0, NULL) per department.
-    Timestamps tell apart rows re-created under a reused id."""
-    return [
-        select(literal("u"), User.id, User.version, User.updated_at).where(User.id == uid),
-        select(literal("r"), Role.id, Role.version, Role.updated_at)
-        .join(user_role, user_role.c.role_id == Role.id).where(user_role.c.user_id == uid),
-        select(literal("d"), user_department.c.department_id, literal(0), null())
-        .where(user_department.c.user_id == uid),
-    ]
-
-
-def _fifth(parts) -> list:
-    return [part.add_columns(null().label("extra")) for part in parts]
-
-
-#: ("m", 0, 0, NULL, name) per enabled module.
-_MODULES = (select(literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name)
-            .where(ModuleState.__table__.c.enabled.is_(True)))
+_EPOCH_VALUE = select(ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
+#: ("e", epoch)
+_EPOCH_ROW = select(literal("e"), ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
+#: ("m", name, epoch) per enabled module: the modules and the epoch they were read at, in one statement.
+_MODULE_ROWS = (select(literal("m"), ModuleState.__table__.c.name, _EPOCH_VALUE.scalar_subquery())
+                .where(ModuleState.__table__.c.enabled.is_(True)))
 # Run on the driver's cursor (``DriverStatement``): one of them starts every request.
-_STAMP = DriverStatement(union_all(*_stamp_parts(bindparam("uid"))), as_stored=True)
-#: The stamp, plus the enabled modules, with the stamp's rows' fifth column NULL.
-_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(bindparam("uid"))), _MODULES), as_stored=True)
+_EPOCH = DriverStatement(_EPOCH_ROW, as_stored=True)
+#: ("e", NULL, epoch), then the modules' rows.
+_EPOCH_AND_MODULES = DriverStatement(union_all(
+    select(literal("e"), null(), ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID), _MODULE_ROWS), as_stored=True)
 
 _LIVE_TOKEN = (ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
-#: ("t", token id, user id, expires at, scopes) for the unrevoked token of that hash.
-_TOKEN = select(literal("t"), ApiToken.id, ApiToken.user_id, ApiToken.expires_at, ApiToken.scopes
-                ).where(*_LIVE_TOKEN)
-_TOKEN_USER = select(ApiToken.user_id).where(*_LIVE_TOKEN).scalar_subquery()
-#: The token and its user's stamp (with the enabled modules or not).
-_TOKEN_STAMP = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN), as_stored=True)
-_TOKEN_STAMP_AND_MODULES = DriverStatement(union_all(*_fifth(_stamp_parts(_TOKEN_USER)), _TOKEN, _MODULES),
-                                           as_stored=True)
+#: ("t", token id, user id, expires at, scopes, epoch) for the unrevoked token of that hash.
+_TOKEN_ROW = select(literal("t"), ApiToken.id, ApiToken.user_id, ApiToken.expires_at, ApiToken.scopes,
+                    _EPOCH_VALUE.scalar_subquery()).where(*_LIVE_TOKEN)
+_TOKEN_EPOCH = DriverStatement(_TOKEN_ROW, as_stored=True)
+#: The token's row, then ("m", 0, 0, NULL, name, epoch) per enabled module.
+_TOKEN_EPOCH_AND_MODULES = DriverStatement(union_all(_TOKEN_ROW, select(
+    literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name, _EPOCH_VALUE.scalar_subquery()
+).where(ModuleState.__table__.c.enabled.is_(True))), as_stored=True)
 
 _caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
@@ -199,38 +192,6 @@ def _cache_of(session) -> dict:
     if cache is None:
         cache = _caches[owner] = {}
     return cache
-
-
-def install(session_class) -> None:
-    """Touch a role whenever its permissions change, so cached principals see it.
-
-    Changes through the session's objects bump the roles concerned; a bulk
-    INSERT, UPDATE or DELETE of permission rows through the session touches
-    every role. Writing ``core_role_permission`` past the session (a raw
-    connection) is not seen: touch the role's ``updated_at`` there too.
-    """
-
-    @event.listens_for(session_class, "do_orm_execute")
-    def _touch_all_roles(state):
-        if (state.is_insert or state.is_update or state.is_delete) and \
-                getattr(getattr(state.statement, "table", None), "name", None) == RolePermission.__tablename__:
-            state.session.connection().execute(update(Role.__table__).values(updated_at=utcnow()))
-
-    @event.listens_for(session_class, "before_flush")
-    def _touch_roles(session, _ctx, _instances):
-        new = session.new
-        changed = [obj for objs in (new, session.dirty, session.deleted)
-                   for obj in objs if isinstance(obj, RolePermission)]
-        if not changed:
-            return
-        role_ids = {obj.role_id for obj in changed}
-        roles = {obj.role for obj in new if isinstance(obj, RolePermission) and obj.role is not None}
-        with session.no_autoflush:
-            roles |= {session.get(Role, rid, execution_options={"huiwu_system": True})
-                      for rid in role_ids if rid is not None}
-        for role in roles:
-            if role is not None and role not in session.deleted and role not in session.new:
-                role.updated_at = utcnow()
 
 
 def current(session) -> Principal:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from sqlalchemy import and_, event, false
 from sqlalchemy.orm import with_loader_criteria
 
-from core.security import principal as principal_module
 from core.security.principal import current
 from core.security.reach import RuleReach
 
@@ -53,9 +52,7 @@ def criteria_for(rules, principal, model_rules_enabled) -> dict[type, object]:
 
 
 def install(session_class, kernel) -> None:
-    """Attach rule enforcement to every session of ``session_class``, and keep the
-    principals cached across requests in step with role changes."""
-    principal_module.install(session_class)
+    """Attach rule enforcement to every session of ``session_class``."""
 
     @event.listens_for(session_class, "do_orm_execute")
     def _apply_rules(state):

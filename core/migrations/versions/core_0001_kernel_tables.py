@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 03:30:39.637879
+Create Date: 2026-11-27 11:18:42.648965
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,6 +32,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_core_audit_log_at'), ['at'], unique=False)
         batch_op.create_index('ix_core_audit_log_record', ['table_name', 'record_id'], unique=False)
 
+    op.create_table('core_change_epoch',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_change_epoch'))
+    )
     op.create_table('core_job',
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('plugin', sa.String(length=40), nullable=True),
@@ -318,6 +323,7 @@ def downgrade():
     op.drop_table('core_outbox')
     op.drop_table('core_module')
     op.drop_table('core_job')
+    op.drop_table('core_change_epoch')
     with op.batch_alter_table('core_audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_core_audit_log_record')
         batch_op.drop_index(batch_op.f('ix_core_audit_log_at'))
