@@ -167,6 +167,7 @@ class Registry:
     def refuse(self, name: str, reason: str) -> None:
         """Take ``name`` (and every plugin needing it) out of the system, saying why."""
         plugin = self.plugins[name]
+        self._enabled_at = None  # the names it holds were filtered with this plugin still usable
         if plugin.error is None:
             plugin.error = reason
             log.error("plugin %s refused: %s", name, reason)
@@ -293,10 +294,10 @@ class Registry:
         ``epoch``: the change epoch read in the same statement (``core.db.change_epoch``); the
         process then keeps the names for as long as the epoch stays the same.
         """
-        rows = frozenset(rows)
-        keep_for_transaction(session, ENABLED_CACHE_KEY, self._usable(rows))
+        names = self._usable(rows)
+        keep_for_transaction(session, ENABLED_CACHE_KEY, names)
         if epoch is not None:
-            self._enabled_at = (epoch, rows)
+            self._enabled_at = (epoch, names)
 
     def knows_epoch(self) -> bool:
         """True when the process holds the enabled plugins of some change epoch."""
@@ -307,7 +308,7 @@ class Registry:
         were read at that epoch; otherwise they are dropped, and read again."""
         held = self._enabled_at
         if held is not None and held[0] == epoch:
-            keep_for_transaction(session, ENABLED_CACHE_KEY, self._usable(held[1]))
+            keep_for_transaction(session, ENABLED_CACHE_KEY, held[1])
         else:
             self._enabled_at = None
 
