@@ -116,9 +116,9 @@ def test_statements_sent_with_the_commit_are_bound_as_psycopg_binds_them(kernel)
 
 def test_a_connection_that_ran_in_autocommit_goes_back_to_the_bare_begin(kernel):
     """The sequences take numbers in AUTOCOMMIT; the connection must come back as it was, or every
-    later transaction on it would lose the stamp sent with its BEGIN."""
+    later transaction on it would lose the epoch read sent with its BEGIN."""
     if kernel.engine.dialect.name != "postgresql":
-        pytest.skip("only PostgreSQL sends the stamp with the BEGIN")
+        pytest.skip("only PostgreSQL sends the epoch read with the BEGIN")
     from core.db import batched
 
     with kernel.engine.connect() as conn:

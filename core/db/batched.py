@@ -4,8 +4,8 @@ psycopg sends BEGIN on its own before a transaction's first statement, and
 COMMIT when asked, each in a round trip of its own; on a busy server a round
 trip costs more than a small query. Two steps of nearly every request have
 nothing to wait for in between: starting the transaction and reading the
-principal's stamp, and writing the audit rows and committing. Each pair goes
-as one query of several statements in the simple protocol: the parameters are
+change epoch (``core.db.change_epoch``), and writing the audit rows and
+committing. Each pair goes as one query of several statements in the simple protocol: the parameters are
 bound as literals by psycopg itself (``Transformer.as_literal``, what psycopg's
 ``ClientCursor`` binds with; the SQL is split around its parameters once per
 statement rather than parsed on every run) and the rows read by psycopg's own
