@@ -98,10 +98,21 @@ def _numbered(sql: str) -> tuple[bytes, str, tuple[str, ...]]:
     return f"huiwu_{next(_names)}".encode(), numbered, tuple(order)
 
 
+def _quoting(driver) -> Transformer:
+    """The connection's own ``Transformer`` for binding literals, kept on it: a new one looks every
+    dumper and type name up again, which costs more than the quoting (the audit row's seven values
+    took several times as long). Adapters registered on the connection later are not seen by it."""
+    try:
+        return driver._huiwu_quoting
+    except AttributeError:
+        driver._huiwu_quoting = found = Transformer(driver)
+        return found
+
+
 def _execute(driver, name: bytes, order: tuple[str, ...], params: dict) -> bytes:
     if not order:
         return b"EXECUTE " + name
-    quote = Transformer(driver).as_literal
+    quote = _quoting(driver).as_literal
     return b"EXECUTE " + name + b"(" + b", ".join(
         [b"NULL" if params[k] is None else quote(params[k]) for k in order]) + b")"
 
@@ -122,7 +133,7 @@ def _literal(driver, sql: str, params) -> bytes:
     if not isinstance(params, dict):
         return ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)
     parts, names = _template(sql, driver.info.encoding)
-    quote = Transformer(driver).as_literal
+    quote = _quoting(driver).as_literal
     out = [parts[0]]
     for name, part in zip(names, parts[1:], strict=True):
         value = params[name]
