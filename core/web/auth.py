@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, request
-from flask_login import LoginManager, UserMixin, current_user
+from flask import current_app, g, request, session
+from flask_login import LoginManager, UserMixin
 from flask_login.utils import _create_identifier
 
 from core.security import tokens
@@ -78,23 +78,33 @@ def init_login(app, kernel) -> LoginManager:
 
     @manager.user_loader
     def _load(user_id: str):
-        try:
-            principal = load_principal(kernel.session(), int(user_id))
-        except ValueError:
-            return None
+        principal = _principal_of(kernel.session(), user_id)
         return LoginUser(principal) if principal else None
+
+    def _from_cookie() -> Principal | None:
+        """The user of the session cookie, given to Flask-Login as ``current_user`` for the rest
+        of the request. Flask-Login's own loading does the same with more steps, every request:
+        a signal, the user loader by way of a proxy, and for a session without a user a look at
+        the remember-me cookie and the headers (this kernel sets neither)."""
+        if manager._session_protection_failed():
+            principal = None
+        else:
+            user_id = session.get("_user_id")
+            principal = _principal_of(kernel.session(), user_id) if user_id is not None else None
+        g._login_user = LoginUser(principal) if principal else manager.anonymous_user()
+        return principal
 
     @app.before_request
     def _identify():
-        session = kernel.session()
+        db_session = kernel.session()
         ctx = g._get_current_object()  # one context look-up for the five attributes
         ctx.token_id = None
         ctx.bad_token = False
         raw = bearer_token()
-        principal = _from_token(session, raw) if raw is not None else _from_cookie()
+        principal = _from_token(db_session, raw) if raw is not None else _from_cookie()
         ctx.principal = principal or ANONYMOUS
         ctx.via_token = ctx.token_id is not None
-        act_as(session, ctx.principal)
+        act_as(db_session, ctx.principal)
 
     return manager
 
@@ -129,9 +139,11 @@ def _from_token(session, raw: str) -> Principal | None:
     return principal.with_scopes(scopes)
 
 
-def _from_cookie() -> Principal | None:
-    user = current_user._get_current_object()  # Flask-Login loads it here, once
-    return user.principal if user.is_authenticated else None
+def _principal_of(db_session, user_id) -> Principal | None:
+    try:
+        return load_principal(db_session, int(user_id))
+    except ValueError:
+        return None
 
 
 def log_refusal(permission: str | None, reason: str = "") -> None:
