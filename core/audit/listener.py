@@ -139,28 +139,32 @@ def _log_row(principal, now, action, table, record_id, changes) -> dict:
 def install(session_class) -> None:
     @event.listens_for(session_class, "before_flush")
     def _stamp_and_remember(session, _ctx, _instances):
+        # Each of session.new/dirty/deleted builds a set: asked once each, and the second
+        # and third only when there is something in them (a write is usually one insert).
         user_id = current(session).user_id
-        for obj in session.new:
+        new, dirty, deleted = session.new, session.dirty, session.deleted
+        for obj in new:
             if isinstance(obj, AuditedMixin):
                 obj.created_by_id = obj.created_by_id or user_id
                 obj.updated_by_id = user_id
+        if not (dirty or deleted):
+            return
         remembered = session.info.setdefault(BEFORE_KEY, {})
-        for obj in session.dirty:
+        for obj in dirty:
             if isinstance(obj, AuditedMixin) and session.is_modified(obj, include_collections=False):
                 obj.updated_by_id = user_id
                 if _audited(obj):
                     state = inspect(obj)
                     unseen = [k for k, v in state.committed_state.items() if v is NO_VALUE]
                     remembered[id(obj)] = _stored_values(session, obj, unseen)
-        for obj in session.deleted:
+        for obj in deleted:
             if _audited(obj):
                 unseen = [k for k in _keys(inspect(obj).mapper) if k not in inspect(obj).dict]
                 remembered[id(obj)] = _stored_values(session, obj, unseen)
 
     @event.listens_for(session_class, "after_flush")
     def _record(session, _ctx):
-        principal, now = current(session), utcnow()
-        remembered = session.info.pop(BEFORE_KEY, {})
+        remembered = session.info.pop(BEFORE_KEY, None) or {}
         rows = []
         for action, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
             for obj in objs:
@@ -169,6 +173,8 @@ def install(session_class) -> None:
                 changes = _changes(obj, action, remembered.get(id(obj), {}))
                 if action == "update" and not changes:
                     continue
+                if not rows:
+                    principal, now = current(session), utcnow()
                 identity = inspect(obj).identity
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))

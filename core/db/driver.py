@@ -85,6 +85,11 @@ class _Plan:
         #: the caller's keys -> (their name in the SQL, their bind processor or None)
         self.callers = {key: (name, self.bind_processors.get(name)) for key, name in self.names.items()}
         self.count = len(self.fixed) + len(self.callers)
+        #: positional dialects: per position, (caller's key or None, its bind processor, literal value)
+        self.slots = None if self.positions is None else tuple(
+            (key, process, None) if key is not None else (None, None, self.fixed[name])
+            for name in self.positions
+            for key, process in [next(((k, p) for k, (n, p) in self.callers.items() if n == name), (None, None))])
         self._compiled, self._dialect = compiled, dialect
         self._result_processors = None if as_stored else self._make_result_processors()
         self.as_stored = as_stored
@@ -107,6 +112,13 @@ class _Plan:
         return value if process is None else process(value)
 
     def _args(self, params: dict):
+        slots = self.slots
+        if slots is not None:  # one pass in SQL order, for a driver that takes a tuple
+            if not self.callers.keys() >= params.keys():
+                raise KeyError(f"not parameters of this statement: {sorted(params.keys() - self.callers.keys())}")
+            get = params.get
+            return tuple([fixed if key is None else (get(key) if process is None else process(get(key)))
+                          for key, process, fixed in slots])
         values = dict(self.fixed)
         callers = self.callers
         for key, value in params.items():
