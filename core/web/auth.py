@@ -75,6 +75,9 @@ def init_login(app, kernel) -> LoginManager:
     manager = LoginManager(app)
     manager.login_view = "web.login"
     manager._session_identifier_generator = remembering_identifier()
+    # Flask-Login looks at every response for a remember-me cookie to set or clear; this
+    # kernel never logs anyone in with one (``login_user`` is never asked to remember).
+    app.after_request_funcs[None].remove(manager._update_remember_cookie)
 
     @manager.user_loader
     def _load(user_id: str):
