@@ -22,6 +22,7 @@ from core.audit.models import AuditLog
 from core.db import deferred
 from core.db.driver import DriverStatement
 from core.db.mixins import AuditedMixin
+from core.db.session import connection_of
 from core.db.types import EncryptedString, utcnow
 from core.security.principal import current
 
@@ -179,7 +180,7 @@ def install(session_class) -> None:
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))
         if rows:
-            deferred.write_later(session.connection(), _INSERT_LOG, rows)
+            deferred.write_later(connection_of(session), _INSERT_LOG, rows)
 
     @event.listens_for(session_class, "do_orm_execute")
     def _record_bulk(state):
@@ -216,7 +217,7 @@ def _bulk(state, model):
         log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
                             model.__table__.name, rid, changes))
     if log:
-        deferred.write_later(session.connection(), _INSERT_LOG, log)
+        deferred.write_later(connection_of(session), _INSERT_LOG, log)
     return result
 
 

@@ -187,6 +187,22 @@ def make_session_factory(engine: Engine, kernel) -> tuple[type[HuiwuSession], Sc
 
 # -- values kept for one transaction ----------------------------------------------
 
+CONNECTION_KEY = "huiwu.connection"
+
+
+def connection_of(session):
+    """``session.connection()``, kept for the transaction: the kernel asks for it several times in
+    every request (the principal, the audit rows), and SQLAlchemy works out the bind and checks
+    the transaction's state on each call."""
+    kept = session.info.get(CONNECTION_KEY)
+    transaction = session.get_transaction()
+    if kept is not None and transaction is not None and kept[0]() is transaction:
+        return kept[1]
+    connection = session.connection()
+    keep_for_transaction(session, CONNECTION_KEY, connection)
+    return connection
+
+
 def kept_for_transaction(session, key: str, default=None):
     """What ``keep_for_transaction`` put under ``key`` in this transaction, else ``default``."""
     kept = session.info.get(key)

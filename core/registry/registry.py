@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
 from core import hookspecs
-from core.db.session import keep_for_transaction, kept_for_transaction
+from core.db.session import connection_of, keep_for_transaction, kept_for_transaction
 from core.registry.discovery import Plugin, discover
 from core.registry.models import ModuleState
 from core.registry.ordering import dependants_of, dependencies_of, order_by_dependencies
@@ -283,7 +283,7 @@ class Registry:
         if names is not None:
             return names
         # On the session's connection, past the ORM: this runs on every request.
-        names = self._usable(session.connection().execute(_ENABLED_NAMES).scalars())
+        names = self._usable(connection_of(session).execute(_ENABLED_NAMES).scalars())
         keep_for_transaction(session, ENABLED_CACHE_KEY, names)
         return names
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from core.db.change_epoch import ROW_ID, ChangeEpoch
 from core.db.driver import DriverStatement
+from core.db.session import connection_of
 from core.registry.models import ModuleState
 from core.security.models import ApiToken, Role, User
 
@@ -99,7 +100,7 @@ def _first_read(session, alone, with_modules, params) -> list[tuple]:
     per enabled module, left out of what is returned) when the process does not know the
     modules enabled at the current epoch: one round trip either way. The epoch is each
     row's last value."""
-    conn = session.connection()
+    conn = connection_of(session)
     registry = getattr(session.info.get("kernel"), "registry", None)
     if registry is None or registry.knows_enabled(session):
         return [_as_read(alone, conn, r) for r in alone.rows(conn, params)]
