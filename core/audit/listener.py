@@ -16,7 +16,7 @@ import decimal
 import enum
 
 from sqlalchemy import event, insert, inspect, select
-from sqlalchemy.orm.base import NO_VALUE
+from sqlalchemy.orm.base import NO_VALUE, instance_state
 
 from core.audit.models import AuditLog
 from core.db import deferred
@@ -86,10 +86,16 @@ def _pair(key, before, after, masked) -> list:
     return [_plain(before), _plain(after)]
 
 
-def _changes(obj, action: str, known_before: dict) -> dict:
-    state = inspect(obj)
+def _changes(state, action: str, known_before: dict) -> dict:
     masked = _masked_columns(state.mapper)
     out = {}
+    if action == "insert":  # the values just written; only a column the database filled in is read back
+        values = state.dict
+        for key in _keys(state.mapper):
+            after = values[key] if key in values else state.attrs[key].value
+            if after is not None:
+                out[key] = [None, MASK] if key in masked else [None, _plain(after)]
+        return out
     for key in _keys(state.mapper):
         if action == "update":
             hist = state.attrs[key].history
@@ -98,11 +104,6 @@ def _changes(obj, action: str, known_before: dict) -> dict:
             before = known_before[key] if key in known_before else (hist.deleted[0] if hist.deleted else None)
             after = hist.added[0] if hist.added else None
             if before == after:
-                continue
-        elif action == "insert":
-            # the value just written; only a column the database filled in is read back
-            before, after = None, state.dict[key] if key in state.dict else state.attrs[key].value
-            if after is None:
                 continue
         else:
             before = known_before[key] if key in known_before else state.dict.get(key)
@@ -171,12 +172,13 @@ def install(session_class) -> None:
             for obj in objs:
                 if not _audited(obj):
                     continue
-                changes = _changes(obj, action, remembered.get(id(obj), {}))
+                state = instance_state(obj)  # what inspect(obj) gives, without its look-up by class
+                changes = _changes(state, action, remembered.get(id(obj), {}))
                 if action == "update" and not changes:
                     continue
                 if not rows:
                     principal, now = current(session), utcnow()
-                identity = inspect(obj).identity
+                identity = state.identity
                 rows.append(_log_row(principal, now, action, obj.__table__.name,
                                      identity[0] if identity else obj.id, changes))
         if rows:
