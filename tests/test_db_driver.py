@@ -62,6 +62,27 @@ def test_inserts_write_what_sqlalchemy_writes(kernel):
     assert all(abs((r.at - now).total_seconds()) < 1e-3 for r in stored)
 
 
+def test_a_row_with_a_value_left_out_binds_null_and_an_unknown_key_is_refused(kernel):
+    statement = DriverStatement(insert(AuditLog), column_keys=[
+        "at", "user_id", "user_login", "action", "table_name", "record_id", "changes"])
+    row = {"at": utcnow(), "user_login": "system", "action": "insert", "table_name": "t2",
+           "record_id": "1", "changes": {}}
+    with kernel.system_session() as s:
+        statement.execute_many(s.connection(), [row])  # user_id left out: NULL, as SQLAlchemy binds it
+        with pytest.raises(KeyError):
+            statement.execute_many(s.connection(), [{**row, "user": 1}])
+        s.commit()
+        assert s.execute(select(AuditLog.user_id, AuditLog.changes).where(AuditLog.table_name == "t2")).one() \
+            == (None, {})
+
+
+def test_a_query_of_literals_only_reads_what_sqlalchemy_reads(kernel):
+    statement = select(literal("e"), literal(7))
+    with kernel.system_session() as s:
+        conn = s.connection()
+        assert DriverStatement(statement).rows(conn, {}) == [tuple(conn.execute(statement).one())]
+
+
 def test_a_query_that_starts_its_transaction_reads_the_same_rows_and_opens_it(kernel, users):
     """On PostgreSQL the BEGIN and such a query go in one round trip; nothing else changes."""
     statement = select(literal("u"), User.id, User.login, User.updated_at, User.active).where(

@@ -99,12 +99,13 @@ def init_api(app, kernel, owners, csrf) -> HuiwuApi:
     @app.before_request
     def _api_guard():
         """Runs after the caller is known and a disabled plugin's URL has answered 404."""
-        req = request._get_current_object()  # one context look-up
+        req = request._get_current_object()  # one context look-up each
         blueprints = req.blueprints
         if not blueprints or blueprints[-1] not in api.blueprint_plugins:
             return
-        require_login()
-        if req.method not in SAFE_METHODS and not g.via_token:
+        ctx = g._get_current_object()
+        require_login(ctx)
+        if req.method not in SAFE_METHODS and not ctx.via_token:
             csrf.protect()
 
     return api

@@ -17,6 +17,8 @@ before the statement runs, as they are before any other.
 """
 from __future__ import annotations
 
+import operator
+
 from core.db import deferred
 
 
@@ -90,6 +92,15 @@ class _Plan:
             (key, process, None) if key is not None else (None, None, self.fixed[name])
             for name in self.positions
             for key, process in [next(((k, p) for k, (n, p) in self.callers.items() if n == name), (None, None))])
+        #: the two usual shapes, bound without a pass over the slots: nothing from the caller (all
+        #: literals), or everything from the caller (an INSERT's row): its values taken in C
+        self.all_fixed = self.all_caller = None
+        if self.slots is not None and all(key is None for key, _p, _f in self.slots):
+            self.all_fixed = tuple(fixed for _k, _p, fixed in self.slots)
+        elif self.slots is not None and all(key is not None for key, _p, _f in self.slots):
+            self.all_caller = (operator.itemgetter(*[key for key, _p, _f in self.slots]),
+                               tuple((i, p) for i, (_k, p, _f) in enumerate(self.slots) if p is not None),
+                               len(self.slots) == 1)
         self._compiled, self._dialect = compiled, dialect
         self._result_processors = None if as_stored else self._make_result_processors()
         self.as_stored = as_stored
@@ -116,6 +127,14 @@ class _Plan:
         if slots is not None:  # one pass in SQL order, for a driver that takes a tuple
             if not self.callers.keys() >= params.keys():
                 raise KeyError(f"not parameters of this statement: {sorted(params.keys() - self.callers.keys())}")
+            if self.all_fixed is not None:
+                return self.all_fixed
+            if self.all_caller is not None and len(params) == len(slots):
+                take, processing, single = self.all_caller
+                values = [take(params)] if single else list(take(params))
+                for i, process in processing:
+                    values[i] = process(values[i])
+                return tuple(values)
             get = params.get
             return tuple([fixed if key is None else (get(key) if process is None else process(get(key)))
                           for key, process, fixed in slots])

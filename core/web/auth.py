@@ -84,7 +84,7 @@ def init_login(app, kernel) -> LoginManager:
         principal = _principal_of(kernel.session(), user_id)
         return LoginUser(principal) if principal else None
 
-    def _from_cookie() -> Principal | None:
+    def _from_cookie(ctx) -> Principal | None:
         """The user of the session cookie, given to Flask-Login as ``current_user`` for the rest
         of the request. Flask-Login's own loading does the same with more steps, every request:
         a signal, the user loader by way of a proxy, and for a session without a user a look at
@@ -92,19 +92,19 @@ def init_login(app, kernel) -> LoginManager:
         if manager._session_protection_failed():
             principal = None
         else:
-            user_id = session.get("_user_id")
+            user_id = session._get_current_object().get("_user_id")
             principal = _principal_of(kernel.session(), user_id) if user_id is not None else None
-        g._login_user = LoginUser(principal) if principal else manager.anonymous_user()
+        ctx._login_user = LoginUser(principal) if principal else manager.anonymous_user()
         return principal
 
     @app.before_request
     def _identify():
         db_session = kernel.session()
-        ctx = g._get_current_object()  # one context look-up for the five attributes
+        ctx = g._get_current_object()  # one context look-up for all its attributes
         ctx.token_id = None
         ctx.bad_token = False
         raw = bearer_token()
-        principal = _from_token(db_session, raw) if raw is not None else _from_cookie()
+        principal = _from_token(db_session, raw, ctx) if raw is not None else _from_cookie(ctx)
         ctx.principal = principal or ANONYMOUS
         ctx.via_token = ctx.token_id is not None
         act_as(db_session, ctx.principal)
@@ -132,12 +132,12 @@ def _takes_query_token() -> bool:
                 or getattr(getattr(view, "view_class", None), QUERY_TOKEN_FLAG, False))
 
 
-def _from_token(session, raw: str) -> Principal | None:
+def _from_token(session, raw: str, ctx) -> Principal | None:
     token, principal = load_token_principal(session, tokens.hash_of(raw)) if raw else (None, None)
     if token is None or principal is None or tokens.expired(token[2]):
-        g.bad_token = True
+        ctx.bad_token = True
         return None
-    g.token_id = token[0]
+    ctx.token_id = token[0]
     scopes = tuple((token[3] or "").split()) or None
     return principal.with_scopes(scopes)
 
