@@ -25,24 +25,24 @@ HEADERS_LIMIT = 2_000
 class RememberingSessionInterface(SecureCookieSessionInterface):
     def __init__(self):
         self._serializers: dict[tuple, object] = {}
-        #: cookie value -> (the data it holds, when it was signed, the keys it was checked with)
-        self._verified: dict[str, tuple[dict, int, tuple]] = {}
+        #: cookie value -> (the data it holds, when it was signed, the keys it was checked with,
+        #: whether its values are all immutable)
+        self._verified: dict[str, tuple[dict, int, tuple, bool]] = {}
         #: (Cookie header, cookie name) -> the session cookie's value in it
         self._in_header: dict[tuple[str, str], str | None] = {}
 
-    def get_signing_serializer(self, app):
+    def get_signing_serializer(self, app, keys=None):
         """Flask's serializer, built once per key set instead of once per request."""
         if not app.secret_key:
             return None
-        keys = _keys(app)
+        keys = _keys(app) if keys is None else keys
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
         return serializer
 
     def open_session(self, app, request):
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
+        if not app.secret_key:
             return None
         value = self._cookie_value(request, self.get_cookie_name(app))
         if not value:
@@ -51,14 +51,17 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         keys = _keys(app)
         known = self._verified.get(value)
         if known is not None and known[2] == keys and 0 <= int(time.time()) - known[1] <= max_age:
-            return self.session_class(_copy(known[0]))
+            # a session of plain values (the usual one) is copied without looking at them again
+            return self.session_class(dict(known[0]) if known[3] else _copy(known[0]))
         try:
-            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            data, signed_at = self.get_signing_serializer(app, keys).loads(
+                value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
         if len(self._verified) >= REMEMBERED_LIMIT:
             self._verified.clear()
-        self._verified[value] = (_copy(data), int(signed_at.timestamp()), keys)
+        flat = isinstance(data, dict) and all(isinstance(v, _IMMUTABLE) for v in data.values())
+        self._verified[value] = (_copy(data), int(signed_at.timestamp()), keys, flat)
         return self.session_class(data)
 
 
