@@ -34,6 +34,9 @@ class RememberingCSRF(CSRFProtect):
     def __init__(self, app=None):
         #: (secret, signed token) -> the session token it was verified to carry
         self._verified: dict[tuple, str] = {}
+        #: endpoint -> exempt or not; configured header names -> their environ keys
+        self._exempt_endpoints: dict[str, bool] = {}
+        self._header_keys: dict[tuple, tuple[str, ...]] = {}
         super().__init__(app)
 
     def protect(self, apply_exemptions=False):
@@ -57,22 +60,43 @@ class RememberingCSRF(CSRFProtect):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True
 
+    def exempt(self, view):
+        self._exempt_endpoints.clear()
+        return super().exempt(view)
+
     def _exempt(self, app, req) -> bool:
-        """Flask-WTF's ``_is_exempt``, on the request and app already looked up."""
-        if app.blueprints.get(req.blueprint) in self._exempt_blueprints:
-            return True
-        view = app.view_functions.get(req.endpoint)
-        return view is not None and f"{view.__module__}.{view.__name__}" in self._exempt_views
+        """Flask-WTF's ``_is_exempt``, on the request and app already looked up; the answer is
+        remembered per endpoint (a fixed set once the routes are registered)."""
+        endpoint = req.endpoint
+        try:
+            return self._exempt_endpoints[endpoint]
+        except KeyError:
+            pass
+        view = app.view_functions.get(endpoint)
+        found = (app.blueprints.get(req.blueprint) in self._exempt_blueprints
+                 or (view is not None and f"{view.__module__}.{view.__name__}" in self._exempt_views))
+        if len(self._exempt_endpoints) < REMEMBERED_LIMIT:
+            self._exempt_endpoints[endpoint] = found
+        return found
 
     def _token_of(self, app, req):
         if req.mimetype in FORM_MIMETYPES:
             return super()._get_csrf_token()
         environ = req.environ  # what req.headers.get reads, without building the headers
-        for header in app.config["WTF_CSRF_HEADERS"]:
-            token = environ.get("HTTP_" + header.upper().replace("-", "_"))
+        for key in self._environ_keys(app.config["WTF_CSRF_HEADERS"]):
+            token = environ.get(key)
             if token:
                 return token
         return None
+
+    def _environ_keys(self, headers) -> tuple[str, ...]:
+        """The WSGI environ keys of the configured header names (``X-CSRFToken`` ->
+        ``HTTP_X_CSRFTOKEN``), worked out once per configured list."""
+        names = tuple(headers)
+        keys = self._header_keys.get(names)
+        if keys is None:
+            keys = self._header_keys[names] = tuple("HTTP_" + h.upper().replace("-", "_") for h in names)
+        return keys
 
     def _validate(self, data, app) -> None:
         """``validate_csrf(data)``, which raises ValidationError; remembered when it passed."""
