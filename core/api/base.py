@@ -15,17 +15,17 @@ def db():
     return current_app.extensions["huiwu"].session()
 
 
-def principal() -> Principal:
-    return getattr(g, "principal", ANONYMOUS)
+def principal(ctx=None) -> Principal:
+    """The caller. ``ctx``: the request's ``g`` when the caller already looked it up (each
+    look-up through the ``g`` proxy costs a context-variable read)."""
+    return getattr(g if ctx is None else ctx, "principal", ANONYMOUS)
 
 
 def require_login(ctx=None) -> Principal:
-    """The caller, or 401 when nobody (or a revoked or expired token) is asking.
-
-    ``ctx``: the request's ``g`` when the caller already looked it up (each look-up through
-    the ``g`` proxy costs a context-variable read)."""
+    """The caller, or 401 when nobody (or a revoked or expired token) is asking (``ctx``: as for
+    ``principal``)."""
     ctx = g._get_current_object() if ctx is None else ctx
-    who = getattr(ctx, "principal", ANONYMOUS)
+    who = principal(ctx)
     if not who.user_id:
         if getattr(ctx, "bad_token", False):
             raise NotAuthenticated(_("The API token is not valid: it is unknown, revoked or expired."))

@@ -25,15 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
 
-#: The watched tables and, where only some columns matter, those columns (revision core_0002).
-WATCHED = {
-    "core_user": ("login", "name", "active", "is_superuser", "is_portal", "locale"),
-    "core_role": None,
-    "core_role_permission": None,
-    "core_user_role": None,
-    "core_user_department": None,
-    "core_module": None,
-}
 #: The one row's id.
 ROW_ID = 1
 

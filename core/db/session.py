@@ -194,10 +194,9 @@ def connection_of(session):
     """``session.connection()``, kept for the transaction: the kernel asks for it several times in
     every request (the principal, the audit rows), and SQLAlchemy works out the bind and checks
     the transaction's state on each call."""
-    kept = session.info.get(CONNECTION_KEY)
-    transaction = session.get_transaction()
-    if kept is not None and transaction is not None and kept[0]() is transaction:
-        return kept[1]
+    connection = kept_for_transaction(session, CONNECTION_KEY)
+    if connection is not None:
+        return connection
     connection = session.connection()
     keep_for_transaction(session, CONNECTION_KEY, connection)
     return connection

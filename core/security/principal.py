@@ -162,16 +162,15 @@ def principal_for(user) -> Principal:
 
 
 _EPOCH_VALUE = select(ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
-#: ("e", epoch)
-_EPOCH_ROW = select(literal("e"), ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
+#: ("e", NULL, epoch): the shape of the modules' rows below, so either query reads alike
+_EPOCH_ROW = select(literal("e"), null(), ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
 #: ("m", name, epoch) per enabled module: the modules and the epoch they were read at, in one statement.
 _MODULE_ROWS = (select(literal("m"), ModuleState.__table__.c.name, _EPOCH_VALUE.scalar_subquery())
                 .where(ModuleState.__table__.c.enabled.is_(True)))
 # Run on the driver's cursor (``DriverStatement``): one of them starts every request.
 _EPOCH = DriverStatement(_EPOCH_ROW, as_stored=True)
-#: ("e", NULL, epoch), then the modules' rows.
-_EPOCH_AND_MODULES = DriverStatement(union_all(
-    select(literal("e"), null(), ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID), _MODULE_ROWS), as_stored=True)
+#: The epoch's row, then the modules' rows.
+_EPOCH_AND_MODULES = DriverStatement(union_all(_EPOCH_ROW, _MODULE_ROWS), as_stored=True)
 
 _LIVE_TOKEN = (ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
 #: ("t", token id, user id, expires at, scopes, epoch) for the unrevoked token of that hash.
