@@ -21,8 +21,16 @@ VERSIONS = ROOT / "core" / "migrations" / "versions"
 for old in VERSIONS.glob("core_0001_*.py"):
     old.unlink()
 with tempfile.TemporaryDirectory() as tmp:
-    kernel = Kernel(Settings.from_env(instance_path=Path(tmp), database_url=f"sqlite:///{tmp}/gen.sqlite3"),
-                    registry=Registry(plugins={}))
-    migrate.revision(kernel.engine, kernel.registry, "core", "kernel tables", rev_id="core_0001")
-    kernel.dispose()
+    # The later revisions step aside while core_0001 is written: they name it as their parent.
+    later = {path: Path(tmp) / path.name for path in VERSIONS.glob("core_*.py")}
+    for path, aside in later.items():
+        path.rename(aside)
+    try:
+        kernel = Kernel(Settings.from_env(instance_path=Path(tmp), database_url=f"sqlite:///{tmp}/gen.sqlite3"),
+                        registry=Registry(plugins={}))
+        migrate.revision(kernel.engine, kernel.registry, "core", "kernel tables", rev_id="core_0001")
+        kernel.dispose()
+    finally:
+        for path, aside in later.items():
+            aside.rename(path)
 print("wrote", next(VERSIONS.glob("core_0001_*.py")).name)

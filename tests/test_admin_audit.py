@@ -1,5 +1,7 @@
 """The audit log, each record's history page, and the security log."""
-from datetime import UTC, datetime, timedelta, timezone
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from huiwu_example.models import Note
@@ -88,6 +90,41 @@ def test_audit_log_filters_by_table_record_user_action_and_day(kernel, admin_cli
         s.execute(update(AuditLog).where(AuditLog.id == first).values(at=datetime.now(UTC) - timedelta(days=7)))
         s.commit()
     assert rows(f"flt0_table_equals=example_note&flt1_date_between={today} to {today}") == 2
+
+
+def test_audit_log_sorts_by_time_newest_first_unless_asked(admin_client, noted):
+    def records(query):
+        page = admin_client.get(f"{AUDIT}/?flt0_table_equals=example_note&{query}").get_data(as_text=True)
+        return re.findall(r'col-record_id">\s*<a[^>]*>(\d+)', page)
+
+    newest_first = [str(noted["secret"]), str(noted["note"]), str(noted["note"])]
+    assert records("") == newest_first
+    assert records("sort=0") == newest_first[::-1]
+    assert records("sort=0&desc=1") == newest_first
+
+
+def test_the_day_filter_finds_a_row_written_a_little_out_of_order(kernel, admin_client, noted):
+    """Entries are found by day through their ids; one numbered after the next day's first entry
+    (its transaction committed later) still counts for its own day."""
+    zone = ZoneInfo(kernel.settings.timezone)
+    day = date(2036, 3, 1)  # later than anything else in the log, which keeps its order
+    midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    with kernel.system_session() as s:
+        ids = list(s.scalars(select(AuditLog.id).where(AuditLog.table_name == "example_note")
+                             .order_by(AuditLog.id)))
+        for entry_id, at in zip(ids, [midnight - timedelta(minutes=40), midnight + timedelta(minutes=10),
+                                      midnight - timedelta(minutes=10)], strict=True):
+            s.execute(update(AuditLog).where(AuditLog.id == entry_id).values(at=at))
+        s.commit()
+
+    def records(first, last):
+        page = admin_client.get(f"{AUDIT}/?flt0_table_equals=example_note&flt1_date_between={first} to {last}")
+        return len(re.findall(r'<td class="col-at">', page.get_data(as_text=True)))
+
+    assert records(day, day) == 2
+    assert records(day + timedelta(days=1), day + timedelta(days=1)) == 1
+    assert records(day - timedelta(days=1), day - timedelta(days=1)) == 0
+    assert records(day, day + timedelta(days=1)) == 3
 
 
 def test_audit_log_links_a_record_to_its_history(admin_client, noted):

@@ -52,7 +52,7 @@ def record_history(session, model) -> tuple[list[tuple[AuditLog, list[FieldChang
     rows = list(session.execute(
         select(AuditLog)
         .where(AuditLog.table_name == model.__table__.name, AuditLog.record_id == record_id)
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .order_by(AuditLog.id.desc())
         .limit(HISTORY_LIMIT + 1)
     ).scalars())
     order = [attr.key for attr in inspect(type(model)).column_attrs]

@@ -2,7 +2,7 @@
 
 Revision ID: core_0001
 Revises: 
-Create Date: 2026-11-27 11:18:42.648965
+Create Date: 2026-11-27 13:34:09.636190
 """
 from alembic import op
 import sqlalchemy as sa
@@ -29,7 +29,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_audit_log'))
     )
     with op.batch_alter_table('core_audit_log', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_core_audit_log_at'), ['at'], unique=False)
         batch_op.create_index('ix_core_audit_log_record', ['table_name', 'record_id'], unique=False)
 
     op.create_table('core_change_epoch',
@@ -326,7 +325,6 @@ def downgrade():
     op.drop_table('core_change_epoch')
     with op.batch_alter_table('core_audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_core_audit_log_record')
-        batch_op.drop_index(batch_op.f('ix_core_audit_log_at'))
 
     op.drop_table('core_audit_log')
     # ### end Alembic commands ###
