@@ -4,10 +4,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text, type_coerce
+from sqlalchemy import DateTime, func, select, text, type_coerce
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import StatementError
 
 from core.db import Money, blind_index
+from core.db.types import UTCDateTime
 from tests.plugins_for_tests.orm_models import Charge, SampleContact, create_tables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -82,6 +84,20 @@ def test_aware_datetimes_round_trip_as_the_same_instant_in_utc(kernel, db, conta
     raw = db.execute(text("SELECT met_at FROM testorm_contact")).scalar()
     if kernel.engine.dialect.name == "sqlite":
         assert raw.startswith("2026-03-01 01:30:00")
+
+
+@pytest.mark.parametrize("instant", [
+    datetime(2026, 3, 1, 9, 30, tzinfo=SHANGHAI),
+    datetime(2026, 11, 27, 13, 24, 58, 136984, tzinfo=UTC),
+    datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+])
+def test_sqlite_stores_an_instant_as_the_text_sqlalchemy_writes(instant):
+    # Rows written before and after the fast path share one format, so text comparisons hold.
+    dialect = sqlite.dialect()
+    ours = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)(instant)
+    sqlalchemys = DateTime().dialect_impl(dialect).bind_processor(dialect)(
+        instant.astimezone(UTC).replace(tzinfo=None))
+    assert ours == sqlalchemys
 
 
 def test_instants_compare_across_time_zones(db, contact):

@@ -74,6 +74,18 @@ def _keys(mapper) -> tuple[str, ...]:
     return keys
 
 
+#: Table names per mapper, as plain ``str``: the table's own is SQLAlchemy's ``quoted_name``,
+#: which the sqlite3 driver, not knowing the type, adapts by a look-up that fails in Python.
+_NAMES: dict = {}
+
+
+def _table_name(mapper) -> str:
+    name = _NAMES.get(mapper)
+    if name is None:
+        name = _NAMES[mapper] = str(mapper.local_table.name)
+    return name
+
+
 #: The audit insert, run on the driver's cursor (one or more per write: see ``DriverStatement``).
 _INSERT_LOG = DriverStatement(insert(AuditLog), column_keys=[
     "at", "user_id", "user_login", "action", "table_name", "record_id", "changes"])
@@ -179,7 +191,7 @@ def install(session_class) -> None:
                 if not rows:
                     principal, now = current(session), utcnow()
                 identity = state.identity
-                rows.append(_log_row(principal, now, action, obj.__table__.name,
+                rows.append(_log_row(principal, now, action, _table_name(state.mapper),
                                      identity[0] if identity else obj.id, changes))
         if rows:
             deferred.write_later(connection_of(session), _INSERT_LOG, rows)
@@ -217,7 +229,7 @@ def _bulk(state, model):
             if not changes:
                 continue
         log.append(_log_row(principal, now, "delete" if state.is_delete else "update",
-                            model.__table__.name, rid, changes))
+                            _table_name(mapper), rid, changes))
     if log:
         deferred.write_later(connection_of(session), _INSERT_LOG, log)
     return result
