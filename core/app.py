@@ -21,6 +21,7 @@ from core.web.auth import init_login
 from core.web.csrf import RememberingCSRF
 from core.web.errors import BoundedIntConverter, init_errors
 from core.web.gating import EndpointOwners, init_gating
+from core.web.guards import Guards
 from core.web.i18n import init_babel
 from core.web.sessions import RememberingSessionInterface
 
@@ -80,14 +81,15 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None, *
     csrf = RememberingCSRF(app)
     app.extensions["huiwu.csrf"] = csrf
     init_login(app, kernel)
-    init_gating(app, kernel, owners)
+    guards = Guards(app)  # after the caller is known: the gate, the API's and the portal's checks
+    init_gating(kernel, owners, guards)
 
     web_views.init_views(app, kernel)
     init_services(app, kernel)
     init_notify(app, kernel)
     init_admin(app, kernel, owners)
-    init_api(app, kernel, owners, csrf)
-    init_portal(app, kernel, owners)
+    init_api(app, kernel, owners, csrf, guards)
+    init_portal(app, kernel, owners, guards)
     init_errors(app, kernel)  # last: flask-smorest registers an HTTPException handler of its own
 
     @app.teardown_appcontext

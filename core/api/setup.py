@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import flask
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, url_for
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
@@ -68,7 +68,7 @@ class HuiwuApi(Api):
                                spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json"))
 
 
-def init_api(app, kernel, owners, csrf) -> HuiwuApi:
+def init_api(app, kernel, owners, csrf, guards) -> HuiwuApi:
     app.config.update(
         API_TITLE="Huiwu API",
         API_VERSION="v1",
@@ -96,16 +96,13 @@ def init_api(app, kernel, owners, csrf) -> HuiwuApi:
             owners.claim_prefix(bp.name, plugin_name)
             csrf.exempt(bp)
 
-    @app.before_request
-    def _api_guard():
+    def api_guard(req):
         """Runs after the caller is known and a disabled plugin's URL has answered 404."""
-        req = request._get_current_object()  # one context look-up each
-        blueprints = req.blueprints
-        if not blueprints or blueprints[-1] not in api.blueprint_plugins:
-            return
-        ctx = g._get_current_object()
+        ctx = g._get_current_object()  # one context look-up for its attributes
         require_login(ctx)
         if req.method not in SAFE_METHODS and not ctx.via_token:
             csrf.protect()
 
+    guards.add(lambda _endpoint, blueprints: api_guard if blueprints and blueprints[-1] in api.blueprint_plugins
+               else None)
     return api

@@ -75,7 +75,7 @@ class PortalMenu:
                 for _order, title, endpoint in sorted(shown)]
 
 
-def init_portal(app, kernel, owners) -> PortalMenu:
+def init_portal(app, kernel, owners, guards) -> PortalMenu:
     pages = [(plugin, page) for plugin, answer in kernel.registry.call("huiwu_portal_pages").items()
              for page in answer or []]
     mounted = {"portal"}
@@ -90,20 +90,17 @@ def init_portal(app, kernel, owners) -> PortalMenu:
     menu = PortalMenu(kernel, pages)
     app.extensions["huiwu.portal"] = menu
 
-    @app.before_request
-    def _portal_guard():
+    def portal_guard(_req):
         """Runs after the caller is known and a disabled plugin's page has answered 404."""
-        blueprints = request.blueprints
-        if not blueprints or blueprints[-1] not in mounted:
-            return None
-        if request.endpoint in PUBLIC_ENDPOINTS:
-            return None
         if not g.principal.user_id:
             return redirect(url_for("portal.login", next=request.full_path))
         if not g.principal.is_portal:
             flash(_l("The portal is for clients; staff work here."), "info")
             return redirect(url_for("admin.index"))
         return None
+
+    guards.add(lambda endpoint, blueprints: portal_guard if (
+        blueprints and blueprints[-1] in mounted and endpoint not in PUBLIC_ENDPOINTS) else None)
 
     @app.context_processor
     def _portal_helpers():

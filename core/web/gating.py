@@ -6,7 +6,9 @@ own transaction.
 """
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort
+
+from core.web.guards import Guards
 
 
 class EndpointOwners:
@@ -46,9 +48,15 @@ class EndpointOwners:
         return None
 
 
-def init_gating(app, kernel, owners: EndpointOwners) -> None:
-    @app.before_request
-    def _gate():
-        plugin = owners.owner(request.endpoint)
-        if plugin and not kernel.registry.is_enabled(kernel.session(), plugin):
-            abort(404)
+def init_gating(kernel, owners: EndpointOwners, guards: Guards) -> None:
+    def planner(endpoint, _blueprints):
+        plugin = owners.owner(endpoint)
+        if not plugin:
+            return None
+
+        def gate(_req):
+            if not kernel.registry.is_enabled(kernel.session(), plugin):
+                abort(404)
+        return gate
+
+    guards.add(planner)
