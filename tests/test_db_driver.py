@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import bindparam, insert, literal, null, select, union_all
+from sqlalchemy import Boolean, bindparam, insert, literal, null, select, union_all
 
 from core.audit.models import AuditLog
 from core.db.driver import DriverStatement
@@ -108,9 +108,21 @@ def test_a_prepared_query_the_server_forgot_is_prepared_again(kernel, users):
             conn = s.connection()
             assert statement.rows(conn, {"uid": users[0]}) == [("li",)]
             driver = conn.connection.driver_connection
-            name = batched._prepared[driver][statement._plan(conn).sql][0]
+            name = batched._prepared[driver][statement._plan(conn).sql].name
             conn.exec_driver_sql(f"DEALLOCATE {name.decode()}")  # as a reset server session would
             s.commit()
+
+
+def test_a_query_that_starts_its_transaction_reads_each_run_s_own_values(kernel, users):
+    """The last EXECUTE of a prepared query is sent again only for the very same values."""
+    statement = DriverStatement(select(User.login, literal("x")).where(User.id == bindparam("uid")))
+    for uid, login in [(users[0], "li"), (users[1], "wang"), (users[1], "wang"), (users[0], "li")]:
+        with kernel.system_session() as s:
+            assert statement.rows(s.connection(), {"uid": uid}) == [(login, "x")]
+    flag = DriverStatement(select(literal("y")).where(bindparam("on", type_=Boolean)))
+    for value in (True, False):
+        with kernel.system_session() as s:
+            assert flag.rows(s.connection(), {"on": value}) == ([("y",)] if value else [])
 
 
 def test_statements_sent_with_the_commit_are_bound_as_psycopg_binds_them(kernel):

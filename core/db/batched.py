@@ -69,7 +69,7 @@ def begin_and_fetch(driver, sql: str, params: dict) -> list[tuple]:
     found = known.get(sql)
     if found is not None:
         try:
-            return _rows(driver, _run(driver, [b"BEGIN", _execute(driver, *found, params)])[-1])
+            return _rows(driver, _run(driver, [b"BEGIN", _execute(driver, found, params)])[-1])
         except psycopg.Error:
             # Most likely the server's session was reset and forgot the statement: nothing
             # happened in this transaction yet, so end it and prepare afresh.
@@ -77,10 +77,21 @@ def begin_and_fetch(driver, sql: str, params: dict) -> list[tuple]:
             if not driver.closed:
                 _run(driver, [b"ROLLBACK"])
     name, numbered, order = _numbered(sql)
-    results = _run(driver, [b"BEGIN", b"PREPARE " + name + b" AS " + numbered.encode(driver.info.encoding),
-                            _execute(driver, name, order, params)])
-    known[sql] = (name, order)
+    found = _Prepared(name, order)
+    results = _run(driver, [b"BEGIN", b"PREPARE " + name + b" AS " + numbered.encode(_encoding(driver)),
+                            _execute(driver, found, params)])
+    known[sql] = found
     return _rows(driver, results[-1])
+
+
+class _Prepared:
+    """A statement prepared on a connection: its name, its parameters' names in order, and the
+    last EXECUTE sent (a query of literals alone, the epoch's, sends the same one every time)."""
+
+    __slots__ = ("last", "name", "order")
+
+    def __init__(self, name: bytes, order: tuple[str, ...]):
+        self.name, self.order, self.last = name, order, (None, b"")
 
 
 def _numbered(sql: str) -> tuple[bytes, str, tuple[str, ...]]:
@@ -109,18 +120,45 @@ def _quoting(driver) -> Transformer:
         return found
 
 
-def _execute(driver, name: bytes, order: tuple[str, ...], params: dict) -> bytes:
-    if not order:
-        return b"EXECUTE " + name
+def _execute(driver, prepared: _Prepared, params: dict) -> bytes:
+    if not prepared.order:
+        return b"EXECUTE " + prepared.name
+    values = [params[k] for k in prepared.order]
+    # (type, value) pairs: 1 == True, yet their literals differ
+    key = tuple([(type(v), v) for v in values]) if all(type(v) in _PLAIN for v in values) else None
+    last_key, last = prepared.last
+    if key is not None and key == last_key:
+        return last
     quote = _quoting(driver).as_literal
-    return b"EXECUTE " + name + b"(" + b", ".join(
-        [b"NULL" if params[k] is None else quote(params[k]) for k in order]) + b")"
+    sent = b"EXECUTE " + prepared.name + b"(" + b", ".join(
+        [b"NULL" if v is None else quote(v) for v in values]) + b")"
+    prepared.last = (key, sent)
+    return sent
+
+
+#: Values whose literal depends on nothing but their value (and so may be sent again as it was).
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def _rows(driver, result) -> list[tuple]:
-    loader = Transformer(driver)
+    """The rows of ``result``, read by the connection's own loaders (kept on it, as ``_quoting``
+    keeps its dumpers: psycopg's cursor, too, keeps one ``Transformer`` for all its queries)."""
+    try:
+        loader = driver._huiwu_loading
+    except AttributeError:
+        loader = driver._huiwu_loading = Transformer(driver)
     loader.set_pgresult(result)
     return loader.load_rows(0, result.ntuples, tuple)
+
+
+def _encoding(driver) -> str:
+    """The connection's client encoding, read once (``driver.info`` builds a new object on every
+    look); the kernel never changes a connection's encoding, and its quoting keeps it too."""
+    try:
+        return driver._huiwu_encoding
+    except AttributeError:
+        driver._huiwu_encoding = found = driver.info.encoding
+        return found
 
 
 def execute_and_commit(driver, statements: list[tuple[str, object]]) -> None:
@@ -131,8 +169,8 @@ def execute_and_commit(driver, statements: list[tuple[str, object]]) -> None:
 def _literal(driver, sql: str, params) -> bytes:
     """``sql`` with ``params`` bound as literals, as ``ClientCursor.mogrify`` binds them."""
     if not isinstance(params, dict):
-        return ClientCursor(driver).mogrify(sql, params).encode(driver.info.encoding)
-    parts, names = _template(sql, driver.info.encoding)
+        return ClientCursor(driver).mogrify(sql, params).encode(_encoding(driver))
+    parts, names = _template(sql, _encoding(driver))
     quote = _quoting(driver).as_literal
     out = [parts[0]]
     for name, part in zip(names, parts[1:], strict=True):
