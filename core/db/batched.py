@@ -15,7 +15,13 @@ The query that starts a transaction is prepared once per connection (a
 server-side ``PREPARE``, then ``EXECUTE`` with the arguments as literals), so
 the server does not plan it again on every request, as psycopg's own cursor
 would not after a few runs. A prepared statement the server no longer has
-(its session reset) is prepared again.
+(its session reset) is prepared again. That happens more often than a reset:
+psycopg sends ``DEALLOCATE ALL`` after any ROLLBACK, ROLLBACK TO SAVEPOINT,
+DROP or ALTER it runs while it holds prepared statements of its own, taking
+ours with its. This is also why the statements sent with the COMMIT are
+literals, not EXECUTEs of prepared ones: a savepoint rolled back in the
+middle of the transaction would have taken the statement away, and the
+transaction's work with the failed EXECUTE.
 
 Only a plain psycopg connection qualifies (``plain``): no autocommit, no
 isolation level, read-only or deferrable setting of its own, not in pipeline
