@@ -1,6 +1,9 @@
 """Guards: each endpoint's checks are planned once, then run on every request to it, in order."""
+from types import SimpleNamespace
+
 from flask import Blueprint, Flask
 
+from core.web.gating import EndpointOwners, init_gating
 from core.web.guards import Guards
 
 
@@ -54,3 +57,17 @@ def test_a_guard_added_later_is_planned_for_endpoints_already_seen():
     guards.add(lambda endpoint, _bps: (lambda req: ran.append(endpoint)))
     client.get("/")
     assert ran == ["home"]
+
+
+def test_an_endpoint_claimed_after_it_was_planned_is_gated_from_then_on():
+    app, enabled = make_app(), set()
+    guards, owners = Guards(app), EndpointOwners()
+    kernel = SimpleNamespace(session=lambda: None,
+                             registry=SimpleNamespace(is_enabled=lambda _session, plugin: plugin in enabled))
+    init_gating(kernel, owners, guards)
+    client = app.test_client()
+    assert client.get("/shop/items").status_code == 200  # nobody owns it yet
+    owners.claim_prefix("shop", "shop_module")
+    assert client.get("/shop/items").status_code == 404  # its module is off
+    enabled.add("shop_module")
+    assert client.get("/shop/items").status_code == 200

@@ -13,25 +13,24 @@ from core.web.guards import Guards
 
 class EndpointOwners:
     def __init__(self):
-        self._exact: dict[str, str] = {}
         self._prefix: dict[str, str] = {}
-        #: endpoint -> owner, as worked out (endpoints are a fixed set once routes are registered)
-        self._known: dict[str, str | None] = {}
+        #: called after each claim: what was worked out from the claims so far is out of date
+        self._on_claim: list = []
 
     def claim_prefix(self, prefix: str, plugin: str | None) -> None:
         """Endpoints ``<prefix>.*`` belong to ``plugin`` (a blueprint or admin view endpoint)."""
         if plugin:
             self._prefix[prefix] = plugin
-            self._known.clear()
+            for forget in self._on_claim:
+                forget()
+
+    def on_claim(self, forget) -> None:
+        """Have ``forget()`` called after each claim from now on."""
+        self._on_claim.append(forget)
 
     def owner(self, endpoint: str | None) -> str | None:
-        if not endpoint:
-            return None
-        try:
-            return self._known[endpoint]
-        except KeyError:
-            owner = self._known[endpoint] = self._owner(endpoint)
-            return owner
+        """Asked once per endpoint (the gate's plan is kept by ``Guards``)."""
+        return self._owner(endpoint) if endpoint else None
 
     def _owner(self, endpoint: str) -> str | None:
         head = endpoint.split(".", 1)[0]
@@ -60,3 +59,4 @@ def init_gating(kernel, owners: EndpointOwners, guards: Guards) -> None:
         return gate
 
     guards.add(planner)
+    owners.on_claim(guards.forget)

@@ -31,6 +31,10 @@ class Guards:
 
     def add(self, planner: Planner) -> None:
         self._planners.append(planner)
+        self.forget()
+
+    def forget(self) -> None:
+        """Plan every endpoint afresh: what a planner looks at changed (an endpoint's owner)."""
         self._plans.clear()
 
     def plan(self, endpoint: str | None, blueprints) -> tuple[Check, ...]:
