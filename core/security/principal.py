@@ -164,13 +164,20 @@ def principal_for(user) -> Principal:
 _EPOCH_VALUE = select(ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
 #: ("e", NULL, epoch): the shape of the modules' rows below, so either query reads alike
 _EPOCH_ROW = select(literal("e"), null(), ChangeEpoch.value).where(ChangeEpoch.id == ROW_ID)
-#: ("m", name, epoch) per enabled module: the modules and the epoch they were read at, in one statement.
-_MODULE_ROWS = (select(literal("m"), ModuleState.__table__.c.name, _EPOCH_VALUE.scalar_subquery())
-                .where(ModuleState.__table__.c.enabled.is_(True)))
+
+
+def _module_rows(*padding):
+    """("m", *padding, name, epoch) per enabled module: the modules and the epoch they were read
+    at, in one statement; ``padding`` gives them the shape of the rows they are read with."""
+    modules = ModuleState.__table__.c
+    return select(literal("m"), *padding, modules.name, _EPOCH_VALUE.scalar_subquery()).where(
+        modules.enabled.is_(True))
+
+
 # Run on the driver's cursor (``DriverStatement``): one of them starts every request.
 _EPOCH = DriverStatement(_EPOCH_ROW, as_stored=True)
 #: The epoch's row, then the modules' rows.
-_EPOCH_AND_MODULES = DriverStatement(union_all(_EPOCH_ROW, _MODULE_ROWS), as_stored=True)
+_EPOCH_AND_MODULES = DriverStatement(union_all(_EPOCH_ROW, _module_rows()), as_stored=True)
 
 _LIVE_TOKEN = (ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
 #: ("t", token id, user id, expires at, scopes, epoch) for the unrevoked token of that hash.
@@ -178,9 +185,8 @@ _TOKEN_ROW = select(literal("t"), ApiToken.id, ApiToken.user_id, ApiToken.expire
                     _EPOCH_VALUE.scalar_subquery()).where(*_LIVE_TOKEN)
 _TOKEN_EPOCH = DriverStatement(_TOKEN_ROW, as_stored=True)
 #: The token's row, then ("m", 0, 0, NULL, name, epoch) per enabled module.
-_TOKEN_EPOCH_AND_MODULES = DriverStatement(union_all(_TOKEN_ROW, select(
-    literal("m"), literal(0), literal(0), null(), ModuleState.__table__.c.name, _EPOCH_VALUE.scalar_subquery()
-).where(ModuleState.__table__.c.enabled.is_(True))), as_stored=True)
+_TOKEN_EPOCH_AND_MODULES = DriverStatement(
+    union_all(_TOKEN_ROW, _module_rows(literal(0), literal(0), null())), as_stored=True)
 
 _caches: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
 
