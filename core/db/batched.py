@@ -115,15 +115,21 @@ def _numbered(sql: str) -> tuple[bytes, str, tuple[str, ...]]:
     return f"huiwu_{next(_names)}".encode(), numbered, tuple(order)
 
 
+def _kept(driver, name: str, make):
+    """What ``make(driver)`` gives, made once and kept on the connection as ``name``."""
+    try:
+        return getattr(driver, name)
+    except AttributeError:
+        found = make(driver)
+        setattr(driver, name, found)
+        return found
+
+
 def _quoting(driver) -> Transformer:
     """The connection's own ``Transformer`` for binding literals, kept on it: a new one looks every
     dumper and type name up again, which costs more than the quoting (the audit row's seven values
     took several times as long). Adapters registered on the connection later are not seen by it."""
-    try:
-        return driver._huiwu_quoting
-    except AttributeError:
-        driver._huiwu_quoting = found = Transformer(driver)
-        return found
+    return _kept(driver, "_huiwu_quoting", Transformer)
 
 
 def _execute(driver, prepared: _Prepared, params: dict) -> bytes:
@@ -149,10 +155,7 @@ _PLAIN = frozenset({str, int, bool, type(None)})
 def _rows(driver, result) -> list[tuple]:
     """The rows of ``result``, read by the connection's own loaders (kept on it, as ``_quoting``
     keeps its dumpers: psycopg's cursor, too, keeps one ``Transformer`` for all its queries)."""
-    try:
-        loader = driver._huiwu_loading
-    except AttributeError:
-        loader = driver._huiwu_loading = Transformer(driver)
+    loader = _kept(driver, "_huiwu_loading", Transformer)
     loader.set_pgresult(result)
     return loader.load_rows(0, result.ntuples, tuple)
 
@@ -160,11 +163,7 @@ def _rows(driver, result) -> list[tuple]:
 def _encoding(driver) -> str:
     """The connection's client encoding, read once (``driver.info`` builds a new object on every
     look); the kernel never changes a connection's encoding, and its quoting keeps it too."""
-    try:
-        return driver._huiwu_encoding
-    except AttributeError:
-        driver._huiwu_encoding = found = driver.info.encoding
-        return found
+    return _kept(driver, "_huiwu_encoding", lambda d: d.info.encoding)
 
 
 def execute_and_commit(driver, statements: list[tuple[str, object]]) -> None:
