@@ -147,7 +147,7 @@ class _Plan:
             for name in self.names.values():
                 if name not in values:  # a caller's parameter left out: None, as SQLAlchemy binds it
                     values[name] = self._process(name, None)
-        return values if self.positions is None else tuple(values[name] for name in self.positions)
+        return values  # a driver that takes them by name (positional ones took the slots above)
 
     def rows(self, connection, params: dict) -> list[tuple]:
         driver = connection.connection.driver_connection
